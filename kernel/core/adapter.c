@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Adapter (port) lifecycle shared by every port kind: kernel rings, the ring
+ * objects in the shared region, reference counting.
+ */
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "nm_kern.h"
+
+DEFINE_MUTEX(nm_lock);
+
+static void nm_kring_init(struct nm_adapter *na, struct nm_kring *k,
+			  enum nm_txrx t, u32 id)
+{
+	k->na = na;
+	k->tx = t;
+	k->ring_id = id;
+	k->host = id >= na->num_rings[t];
+	k->num_slots = na->num_slots[t];
+	mutex_init(&k->sync_lock);
+	init_waitqueue_head(&k->wq);
+}
+
+/*
+ * Set up the kernel rings of a port whose geometry (num_rings, num_host_rings,
+ * num_slots) is filled in. Takes an activation of @mem, which the adapter
+ * keeps until nm_adapter_fini(), and consumes the caller's reference to @mem.
+ */
+int nm_adapter_init(struct nm_adapter *na, const char *name,
+		    const struct nm_adapter_ops *ops, struct nm_mem *mem)
+{
+	enum nm_txrx t;
+	u32 i, max_slots;
+	int err;
+
+	strscpy(na->name, name, sizeof(na->name));
+	na->ops = ops;
+	na->mem = mem;
+	INIT_LIST_HEAD(&na->pipes);
+
+	err = nm_mem_activate(mem);
+	if (err)
+		goto err_put_mem;
+
+	max_slots = (nm_mem_ring_objsize(mem) - sizeof(struct netmap_ring)) /
+		    sizeof(struct netmap_slot);
+	for (t = NR_TX; t < NR_TXRX; t++) {
+		if (na->num_slots[t] > max_slots) {
+			nm_info_rl("%s: %u %s slots do not fit in ring_size, using %u\n",
+				   name, na->num_slots[t], nm_txrx_str(t), max_slots);
+			na->num_slots[t] = max_slots;
+		}
+		na->krings[t] = kcalloc(nm_total_rings(na, t),
+					sizeof(struct nm_kring), GFP_KERNEL);
+		if (!na->krings[t]) {
+			err = -ENOMEM;
+			goto err_free_krings;
+		}
+		for (i = 0; i < nm_total_rings(na, t); i++)
+			nm_kring_init(na, &na->krings[t][i], t, i);
+	}
+	return 0;
+
+err_free_krings:
+	kfree(na->krings[NR_TX]);
+	na->krings[NR_TX] = NULL;
+	nm_mem_deactivate(mem);
+err_put_mem:
+	nm_mem_put(mem);
+	na->mem = NULL;
+	return err;
+}
+
+/* Undo nm_adapter_init(); every ring object must be gone already. */
+void nm_adapter_fini(struct nm_adapter *na)
+{
+	enum nm_txrx t;
+
+	for (t = NR_TX; t < NR_TXRX; t++) {
+		kfree(na->krings[t]);
+		na->krings[t] = NULL;
+	}
+	if (na->mem) {
+		nm_mem_deactivate(na->mem);
+		nm_mem_put(na->mem);
+		na->mem = NULL;
+	}
+}
+
+void nm_adapter_get(struct nm_adapter *na)
+{
+	lockdep_assert_held(&nm_lock);
+	na->refcount++;
+}
+
+void nm_adapter_put(struct nm_adapter *na)
+{
+	lockdep_assert_held(&nm_lock);
+	if (--na->refcount == 0)
+		na->ops->dtor(na);
+}
+
+static void nm_ring_free_bufs(struct nm_mem *mem, struct netmap_ring *ring,
+			      u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		nm_mem_buf_free(mem, ring->slot[i].buf_idx);
+}
+
+/* Create the shared ring object of @k, in its initial state (fact sheet 3.9). */
+static int nm_ring_create(struct nm_kring *k)
+{
+	struct nm_mem *mem = k->na->mem;
+	u32 n = k->num_slots, i;
+	struct netmap_ring *ring;
+	u32 bufsz = nm_mem_buf_size(mem);
+
+	ring = nm_mem_ring_alloc(mem, sizeof(*ring) + n * sizeof(struct netmap_slot));
+	if (!ring) {
+		nm_err_rl("%s: out of ring objects (ring_num)\n", k->na->name);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		u32 idx = nm_mem_buf_alloc(mem);
+
+		if (!idx) {
+			nm_err_rl("%s: out of buffers for %u-slot ring (buf_num)\n",
+				  k->na->name, n);
+			nm_ring_free_bufs(mem, ring, i);
+			nm_mem_ring_free(mem, ring);
+			return -ENOMEM;
+		}
+		ring->slot[i].buf_idx = idx;
+		ring->slot[i].len = bufsz;
+		ring->slot[i].flags = 0;
+		ring->slot[i].ptr = 0;
+	}
+	*(s64 *)&ring->buf_ofs = (s64)nm_mem_buf_pool_ofs(mem) -
+				 (s64)nm_mem_ofs(mem, ring);
+	*(u32 *)&ring->num_slots = n;
+	*(u32 *)&ring->nr_buf_size = bufsz;
+	*(u16 *)&ring->ringid = k->ring_id;
+	*(u16 *)&ring->dir = k->tx == NR_TX ? 1 : 0;
+	k->hwcur = 0;
+	k->hwtail = k->tx == NR_TX ? n - 1 : 0;
+	k->rhead = 0;
+	k->rcur = 0;
+	k->rtail = k->hwtail;
+	k->pipe_tail = k->hwtail;
+	k->offset_mask = 0;
+	k->offset_max = 0;
+	k->stopped = false;
+	ring->head = 0;
+	ring->cur = 0;
+	ring->tail = k->hwtail;
+	k->ring = ring;
+	return 0;
+}
+
+static void nm_ring_delete(struct nm_kring *k)
+{
+	struct nm_mem *mem = k->na->mem;
+
+	mutex_lock(&k->sync_lock);
+	nm_ring_free_bufs(mem, k->ring, k->num_slots);
+	nm_mem_ring_free(mem, k->ring);
+	k->ring = NULL;
+	mutex_unlock(&k->sync_lock);
+}
+
+/*
+ * Take a user reference on rings [first, last) of direction @t, creating the
+ * ring objects that had no user. All or nothing.
+ */
+int nm_rings_get(struct nm_adapter *na, enum nm_txrx t, u32 first, u32 last)
+{
+	u32 i;
+	int err;
+
+	lockdep_assert_held(&nm_lock);
+	for (i = first; i < last; i++) {
+		struct nm_kring *k = &na->krings[t][i];
+
+		if (k->users == 0) {
+			err = nm_ring_create(k);
+			if (err)
+				goto err_put;
+		}
+		k->users++;
+	}
+	return 0;
+
+err_put:
+	nm_rings_put(na, t, first, i);
+	return err;
+}
+
+void nm_rings_put(struct nm_adapter *na, enum nm_txrx t, u32 first, u32 last)
+{
+	u32 i;
+
+	lockdep_assert_held(&nm_lock);
+	for (i = first; i < last; i++) {
+		struct nm_kring *k = &na->krings[t][i];
+
+		if (--k->users == 0)
+			nm_ring_delete(k);
+	}
+}
+
+/* Wake whoever waits for this ring's tail to move (poll, select, epoll). */
+void nm_kring_notify(struct nm_kring *kring)
+{
+	if (wq_has_sleeper(&kring->wq))
+		wake_up_interruptible_poll(&kring->wq, EPOLLIN | EPOLLOUT |
+					   EPOLLRDNORM | EPOLLWRNORM);
+}

@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * netmap kernel object model: ports (adapters), their rings (krings), the
+ * per-file state (priv) and the control requests.
+ *
+ * Locking, in order of acquisition:
+ *  - nm_lock (global mutex): the port registries, adapter refcounts,
+ *    binding and unbinding (kring user counts, exclusive marks, ring objects,
+ *    netmap_if objects). Never taken in a sync path.
+ *  - kring->sync_lock (mutex): serialises the syncs of one ring (ioctl and
+ *    poll of every fd bound to it) and its "stopped" state.
+ *  - region buffer locks (inside mem.c): leaf spinlocks.
+ * Pipe endpoints exchange slots without taking each other's sync_lock: see
+ * the single-producer/single-consumer rules in ports/pipe.c.
+ */
+#ifndef NM_CORE_KERN_H
+#define NM_CORE_KERN_H
+
+#include <linux/types.h>
+#include <linux/mutex.h>
+#include <linux/wait.h>
+#include <linux/list.h>
+#include <linux/poll.h>
+#include <net/netmap.h>
+
+#include "mem.h"
+
+#define NM_NAME "netmap"
+
+enum nm_txrx { NR_TX = 0, NR_RX = 1, NR_TXRX = 2 };
+
+static inline const char *nm_txrx_str(enum nm_txrx t)
+{
+	return t == NR_TX ? "tx" : "rx";
+}
+
+#define NM_MAX_RINGS	256	/* per direction, any port kind */
+#define NM_MAX_SLOTS	4096
+#define NM_DEF_SLOTS	1024
+
+struct nm_adapter;
+struct nm_kring;
+
+/* Flags for the port sync callbacks. */
+#define NM_SYNC_FORCE	0x1	/* ioctl sync: reclaim/read eagerly */
+
+/*
+ * Kernel state of one ring.
+ *
+ * The user-visible ring (ring->head, cur, tail, slots in [head, tail)) is
+ * owned by userspace between syscalls. hwcur/hwtail/rhead/rcur/rtail are the
+ * kernel's copies, only changed under sync_lock (except where a port kind
+ * documents otherwise, see pipe.c).
+ */
+struct nm_kring {
+	struct netmap_ring *ring;	/* NULL while no user needs the ring */
+	struct nm_adapter *na;
+	u32 num_slots;
+	u32 hwcur;			/* first slot not yet consumed by the port */
+	u32 hwtail;			/* first slot owned by the kernel */
+	u32 rhead, rcur, rtail;		/* user's values seen at the last sync */
+	u16 ring_id;			/* index in its direction (host rings last) */
+	enum nm_txrx tx;
+	bool host;
+
+	u64 offset_mask;		/* 0 unless offsets were negotiated */
+	u64 offset_max;
+
+	struct mutex sync_lock;
+	bool stopped;			/* port going away: syncs fail (EIO) */
+	wait_queue_head_t wq;		/* woken when tail may have moved */
+
+	/* Under nm_lock. */
+	int users;			/* fds bound to this ring + internal pins */
+	int fd_users;			/* fds only */
+	bool exclusive;			/* one fd holds it with NR_EXCLUSIVE */
+
+	/* Port-kind private state. */
+	struct nm_kring *peer;		/* pipes: the ring we write to / feed */
+	u32 pipe_tail;			/* pipes: hwtail published by the peer writer */
+};
+
+struct nm_bind_req;
+
+/*
+ * One port. Each port kind fills an nm_adapter_ops and the geometry fields,
+ * then calls nm_adapter_init().
+ */
+struct nm_adapter_ops {
+	/* First fd binds (on) / last fd unbinds (off). May be NULL. */
+	int (*reg)(struct nm_adapter *na, bool on);
+	/* Ring syncs, called with kring->sync_lock held. */
+	int (*txsync)(struct nm_kring *kring, int flags);
+	int (*rxsync)(struct nm_kring *kring, int flags);
+	/* Refcount dropped to zero (under nm_lock): release everything. */
+	void (*dtor)(struct nm_adapter *na);
+};
+
+struct nm_adapter {
+	char name[NETMAP_REQ_IFNAMSIZ];
+	const struct nm_adapter_ops *ops;
+
+	/* Geometry, fixed once the adapter is initialised. */
+	u32 num_rings[NR_TXRX];		/* NIC (or port) rings */
+	u32 num_host_rings[NR_TXRX];	/* 0 for ports without host rings */
+	u32 num_slots[NR_TXRX];
+	struct nm_kring *krings[NR_TXRX];	/* num_rings + num_host_rings each */
+
+	struct nm_mem *mem;		/* the region, with a reference */
+	bool offsets_ok;		/* supports NETMAP_REQ_OPT_OFFSETS */
+	u32 virt_hdr_len;
+
+	/* Under nm_lock. */
+	int refcount;			/* lookups + bound fds */
+	int active_fds;			/* bound fds */
+	int mem_active;			/* nm_mem_activate() calls held */
+
+	/* Pipes hanging off this port (pipe.c), under nm_lock. */
+	struct list_head pipes;
+	int num_pipes;
+};
+
+/* Per-file state. */
+struct nm_priv {
+	/* Set once by a successful register (release ordering), never changed. */
+	struct nm_adapter *na;
+	struct netmap_if *nifp;
+	u32 first[NR_TXRX], last[NR_TXRX];	/* bound rings: [first, last) */
+	u64 flags;				/* NR_* flags of the register */
+	bool exclusive;
+	u32 extra_bufs;
+};
+
+static inline u32 nm_total_rings(const struct nm_adapter *na, enum nm_txrx t)
+{
+	return na->num_rings[t] + na->num_host_rings[t];
+}
+
+static inline u32 nm_next(u32 i, u32 n)
+{
+	return i + 1 == n ? 0 : i + 1;
+}
+
+static inline u32 nm_prev(u32 i, u32 n)
+{
+	return i == 0 ? n - 1 : i - 1;
+}
+
+/* Number of slots in the circular interval [a, b). */
+static inline u32 nm_dist(u32 a, u32 b, u32 n)
+{
+	return b >= a ? b - a : b + n - a;
+}
+
+extern struct mutex nm_lock;
+
+/* Module parameters (linux/main.c). */
+extern int nm_verbose;
+extern int nm_no_timestamp;
+
+/* adapter.c */
+int nm_adapter_init(struct nm_adapter *na, const char *name,
+		    const struct nm_adapter_ops *ops, struct nm_mem *mem);
+void nm_adapter_fini(struct nm_adapter *na);
+void nm_adapter_get(struct nm_adapter *na);
+void nm_adapter_put(struct nm_adapter *na);
+int nm_rings_get(struct nm_adapter *na, enum nm_txrx t, u32 first, u32 last);
+void nm_rings_put(struct nm_adapter *na, enum nm_txrx t, u32 first, u32 last);
+int nm_adapter_mem_get(struct nm_adapter *na);
+void nm_adapter_mem_put(struct nm_adapter *na);
+void nm_kring_notify(struct nm_kring *kring);
+
+/* Request to resolve a port name (port.c), filled from register/info requests. */
+struct nm_port_req {
+	const char *name;
+	u32 mode;			/* NR_REG_* */
+	u64 flags;			/* NR_* */
+	u16 mem_id;
+	u32 slots[NR_TXRX];
+	u32 rings[NR_TXRX];
+	u32 host_rings[NR_TXRX];
+};
+
+int nm_port_get(const struct nm_port_req *req, struct nm_adapter **out);
+
+/* Port kinds; configure may leave some out. */
+#ifdef NM_WITH_PIPE
+int nm_pipe_get(const struct nm_port_req *req, struct nm_adapter **out);
+#else
+static inline int nm_pipe_get(const struct nm_port_req *req,
+			      struct nm_adapter **out)
+{
+	return -EOPNOTSUPP;
+}
+#endif
+#ifdef NM_WITH_NULL
+int nm_null_get(const struct nm_port_req *req, struct nm_adapter **out);
+#else
+static inline int nm_null_get(const struct nm_port_req *req,
+			      struct nm_adapter **out)
+{
+	return -EOPNOTSUPP;
+}
+#endif
+
+/* Parsed options of one control request (ctrl.c). */
+struct nm_opts {
+	struct nmreq_option *opt[NETMAP_REQ_OPT_MAX];	/* kernel copies, by type */
+};
+
+/* bind.c */
+int nm_bind(struct nm_priv *priv, struct nmreq_header *hdr,
+	    struct nmreq_register *reg, struct nm_opts *opts);
+void nm_unbind(struct nm_priv *priv);
+
+/* sync.c */
+int nm_ioctl_sync(struct nm_priv *priv, enum nm_txrx t);
+__poll_t nm_poll(struct nm_priv *priv, struct file *file, poll_table *wait);
+int nm_txsync(struct nm_kring *kring, int flags);
+int nm_rxsync(struct nm_kring *kring, int flags);
+void nm_slot_sanitize(struct nm_kring *k, struct netmap_slot *s);
+
+/* ctrl.c, legacy.c */
+long nm_ioctl_ctrl(struct nm_priv *priv, void __user *uarg);
+long nm_ioctl_legacy(struct nm_priv *priv, unsigned int cmd, void __user *uarg);
+int nm_ctrl_dispatch(struct nm_priv *priv, struct nmreq_header *hdr,
+		     void *body, struct nm_opts *opts);
+
+static inline struct nm_priv *nm_priv_bound(struct nm_priv *priv)
+{
+	return smp_load_acquire(&priv->na) ? priv : NULL;
+}
+
+#define nm_err_rl(fmt, ...) \
+	pr_err_ratelimited(NM_NAME ": " fmt, ##__VA_ARGS__)
+#define nm_info_rl(fmt, ...) \
+	pr_info_ratelimited(NM_NAME ": " fmt, ##__VA_ARGS__)
+
+#endif /* NM_CORE_KERN_H */

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Port name resolution (fact sheet 8.1): null ports, monitors, pipes, VALE,
+ * network interfaces, checked in that order.
+ */
+#include <linux/netdevice.h>
+#include <linux/string.h>
+#include <net/net_namespace.h>
+
+#include "nm_kern.h"
+
+static int nm_netdev_get(const struct nm_port_req *req, struct nm_adapter **out)
+{
+	struct net_device *dev;
+
+	dev = dev_get_by_name(current->nsproxy->net_ns, req->name);
+	if (!dev)
+		return -ENXIO;
+	dev_put(dev);
+	nm_info_rl("%s: no native or emulated netmap support for this device yet\n",
+		   req->name);
+	return -EOPNOTSUPP;
+}
+
+/* Resolve req->name into a port with a reference taken. Under nm_lock. */
+int nm_port_get(const struct nm_port_req *req, struct nm_adapter **out)
+{
+	lockdep_assert_held(&nm_lock);
+
+	if (req->mode == NR_REG_NULL)
+		return nm_null_get(req, out);
+	if (req->flags & (NR_MONITOR_TX | NR_MONITOR_RX | NR_ZCOPY_MON)) {
+		nm_info_rl("%s: monitors are not supported\n", req->name);
+		return -EOPNOTSUPP;
+	}
+	if (strpbrk(req->name, "{}"))
+		return nm_pipe_get(req, out);
+	if (!strncmp(req->name, NM_BDG_NAME, 3)) {
+		nm_info_rl("%s: VALE switches are not supported\n", req->name);
+		return -EOPNOTSUPP;
+	}
+	if (!req->name[0])
+		return -ENXIO;
+	return nm_netdev_get(req, out);
+}
