@@ -290,6 +290,16 @@ static int nm_bind_locked(struct nm_priv *priv, struct nmreq_header *hdr,
 
 	if (priv->na)
 		return -EBUSY;
+	if (reg->nr_mem_id) {
+		struct nm_mem *mem = nm_mem_find(reg->nr_mem_id);
+
+		if (!mem) {
+			nm_info_rl("%s: no memory region %u\n", hdr->nr_name,
+				   reg->nr_mem_id);
+			return -EINVAL;
+		}
+		nm_mem_put(mem);
+	}
 	nm_port_req_from_reg(&pr, hdr, reg);
 	err = nm_port_get(&pr, &na);
 	if (err)

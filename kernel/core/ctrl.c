@@ -136,6 +136,8 @@ static int nm_copyin_option(struct nm_kreq *r, u64 uptr)
 			return -EINVAL;
 		}
 		r->opts.opt[o->nro_reqtype] = o;
+	} else {
+		r->opts.unknown++;
 	}
 	return 0;
 }

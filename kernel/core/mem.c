@@ -9,6 +9,9 @@
  * userspace sees, object i of a pool is at pool offset + i * object size.
  * The number of objects per cluster is PAGE_SIZE / gcd(objsize, PAGE_SIZE),
  * always a power of two, so index -> address is a shift and a mask.
+ * Pages come zeroed from the page allocator and netmap_if/ring objects are
+ * zeroed again at each allocation; buffers are not (their old contents were
+ * visible to every user of the region anyway, and they are on hot paths).
  *
  * Locking:
  *  - nm_mem_ids_lock (mutex) protects the id registry and is held while a
@@ -150,7 +153,8 @@ struct nm_mem {
 	struct mutex cfg_lock;
 	unsigned int active;	/* cfg_lock: nm_mem_activate() calls held */
 	struct nm_mem_params params;	/* private regions: constant */
-	u64 size;		/* cfg_lock; 0 while inactive */
+	u64 size;		/* cfg_lock; 0 while no pools are allocated */
+	s64 built[2][NM_POOL_NR];	/* cfg_lock: sizes and counts the pools came from */
 	struct nm_pool pool[NM_POOL_NR];
 };
 
@@ -448,8 +452,8 @@ static void nm_obj_free(struct nm_mem *mem, enum nm_pool_kind k,
 		return;
 	if (!nm_pool_lookup(p, obj, &rel) || do_div(rel, p->objsize) ||
 	    !nm_pool_put(p, rel))
-		pr_err_ratelimited("mem %u: ignoring free of %p: not an allocated %s\n",
-				   mem->id, obj, nm_pool_desc[k].what);
+		pr_err_ratelimited("mem %u: ignoring free of a non-allocated %s object\n",
+				   mem->id, nm_pool_desc[k].param);
 }
 
 struct netmap_if *nm_mem_if_alloc(struct nm_mem *mem, size_t size)
@@ -480,7 +484,8 @@ u64 nm_mem_ofs(const struct nm_mem *mem, const void *obj)
 	for (k = 0; k < NM_POOL_NR; k++)
 		if (nm_pool_lookup(&mem->pool[k], obj, &rel))
 			return mem->pool[k].ofs + rel;
-	pr_err_ratelimited("mem %u: %p is not in the region\n", mem->id, obj);
+	pr_err_ratelimited("mem %u: offset of an address outside the region\n",
+			   mem->id);
 	return 0;
 }
 
@@ -585,6 +590,8 @@ static int nm_mem_setup(struct nm_mem *mem)
 		nm_private_geom(&mem->params, &g);
 	else
 		nm_global_geom(&g);
+	memcpy(mem->built[0], g.size, sizeof(g.size));
+	memcpy(mem->built[1], g.num, sizeof(g.num));
 	err = nm_mem_layout(mem, &g);
 	if (err)
 		goto err_release;
@@ -616,20 +623,53 @@ static void nm_pool_check_idle(const struct nm_mem *mem, enum nm_pool_kind k)
 
 static void nm_mem_teardown(struct nm_mem *mem)
 {
-	/* Buffers may legitimately be lost by users (extra-buffer lists). */
-	nm_pool_check_idle(mem, NM_POOL_IF);
-	nm_pool_check_idle(mem, NM_POOL_RING);
 	mem->size = 0;
 	nm_mem_release_pools(mem);
 }
 
+/* Have the module parameters of the global region changed since it was built? */
+static bool nm_mem_params_changed(const struct nm_mem *mem)
+{
+	struct nm_geom g;
+
+	nm_global_geom(&g);
+	return memcmp(mem->built[0], g.size, sizeof(g.size)) ||
+	       memcmp(mem->built[1], g.num, sizeof(g.num));
+}
+
+/* Idle global region reused as it is: every buffer but 0 and 1 is free again. */
+static void nm_mem_recycle(struct nm_mem *mem)
+{
+	struct nm_pool *bufs = &mem->pool[NM_POOL_BUF];
+	unsigned long flags;
+
+	spin_lock_irqsave(&bufs->lock, flags);
+	bitmap_zero(bufs->used, bufs->objtotal);
+	bufs->nfree = bufs->objtotal;
+	nm_pool_reserve(bufs, NM_RESERVED_BUFS);
+	spin_unlock_irqrestore(&bufs->lock, flags);
+}
+
+/*
+ * Private regions are built on first activation and freed on the last
+ * deactivation. The global region keeps its pools while idle (building
+ * hundreds of megabytes for each open would be slow) and is rebuilt only
+ * when its module parameters changed; it is freed at module unload.
+ */
 int nm_mem_activate(struct nm_mem *mem)
 {
 	int err = 0;
 
 	mutex_lock(&mem->cfg_lock);
-	if (!mem->active)
-		err = nm_mem_setup(mem);
+	if (!mem->active) {
+		if (mem->size && !mem->priv && !nm_mem_params_changed(mem)) {
+			nm_mem_recycle(mem);
+		} else {
+			if (mem->size)
+				nm_mem_teardown(mem);
+			err = nm_mem_setup(mem);
+		}
+	}
 	if (!err)
 		mem->active++;
 	mutex_unlock(&mem->cfg_lock);
@@ -639,11 +679,15 @@ int nm_mem_activate(struct nm_mem *mem)
 void nm_mem_deactivate(struct nm_mem *mem)
 {
 	mutex_lock(&mem->cfg_lock);
-	if (!mem->active)
+	if (!mem->active) {
 		pr_err("mem %u: deactivated more times than activated\n",
 		       mem->id);
-	else if (!--mem->active)
-		nm_mem_teardown(mem);
+	} else if (!--mem->active) {
+		nm_pool_check_idle(mem, NM_POOL_IF);
+		nm_pool_check_idle(mem, NM_POOL_RING);
+		if (mem->priv)
+			nm_mem_teardown(mem);
+	}
 	mutex_unlock(&mem->cfg_lock);
 }
 
@@ -720,10 +764,10 @@ static struct nm_mem *nm_mem_new(bool priv)
 /* Unregistered regions only (and from the last put). */
 static void nm_mem_destroy(struct nm_mem *mem)
 {
-	if (mem->active) {
+	if (mem->active)
 		pr_err("mem %u: freed while active\n", mem->id);
+	if (mem->size)
 		nm_mem_teardown(mem);
-	}
 	mutex_destroy(&mem->cfg_lock);
 	kfree(mem);
 }

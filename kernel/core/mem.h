@@ -11,9 +11,10 @@
  *
  * Lifetime: a region is refcounted (nm_mem_get/put); the region id stays
  * valid while a reference exists. The pools themselves are allocated by
- * nm_mem_activate() and freed when the last activation is dropped by
- * nm_mem_deactivate(), so a region can be re-sized (module parameters) while
- * nobody uses it. All functions may sleep unless noted.
+ * nm_mem_activate(). A private region frees them when the last activation is
+ * dropped by nm_mem_deactivate(); the global region keeps them while idle and
+ * rebuilds them on the next activation only if its module parameters
+ * changed. All functions may sleep unless noted.
  */
 #ifndef NM_CORE_MEM_H
 #define NM_CORE_MEM_H

@@ -206,6 +206,7 @@ static inline int nm_null_get(const struct nm_port_req *req,
 /* Parsed options of one control request (ctrl.c). */
 struct nm_opts {
 	struct nmreq_option *opt[NETMAP_REQ_OPT_MAX];	/* kernel copies, by type */
+	int unknown;			/* options of types >= NETMAP_REQ_OPT_MAX */
 };
 
 /* bind.c */

@@ -12,6 +12,8 @@ static bool nm_opts_unconsumed(const struct nm_opts *opts, u32 accepted)
 {
 	int t;
 
+	if (opts->unknown)
+		return true;
 	for (t = 1; t < NETMAP_REQ_OPT_MAX; t++)
 		if (opts->opt[t] && !(accepted & BIT(t)))
 			return true;

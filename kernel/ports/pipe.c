@@ -93,6 +93,7 @@ static int nm_pipe_txsync(struct nm_kring *k, int flags)
 	u32 m = nm_pipe_movable(k, k->rhead, space);
 	u32 i = k->hwcur;
 
+	space -= m;
 	while (m--) {
 		struct netmap_slot *ts = &k->ring->slot[i];
 		struct netmap_slot *rs = &r->ring->slot[j];
@@ -112,7 +113,11 @@ static int nm_pipe_txsync(struct nm_kring *k, int flags)
 		smp_store_release(&r->pipe_tail, j);
 		nm_kring_notify(r);
 	}
-	k->hwtail = nm_prev(k->hwcur, n);
+	/*
+	 * Slots come back to the sender only as the receiver returns them:
+	 * the sender may fill as many slots past hwcur as the peer has free.
+	 */
+	k->hwtail = (k->hwcur + min(space, n - 1)) % n;
 	return 0;
 }
 
