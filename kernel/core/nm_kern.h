@@ -229,6 +229,7 @@ int nm_ctrl_dispatch(struct nm_priv *priv, struct nmreq_header *hdr,
 
 static inline struct nm_priv *nm_priv_bound(struct nm_priv *priv)
 {
+	/* Pairs with the release at the end of a successful bind. */
 	return smp_load_acquire(&priv->na) ? priv : NULL;
 }
 

@@ -88,6 +88,7 @@ static int nm_pipe_txsync(struct nm_kring *k, int flags)
 	struct nm_kring *r = k->peer;
 	u32 n = k->num_slots, rn = r->num_slots;
 	u32 j = r->pipe_tail;		/* only this function writes it */
+	/* Pairs with the release in nm_pipe_rxsync(): returned slots are free. */
 	u32 rcur = smp_load_acquire(&r->hwcur);
 	u32 space = nm_dist(j, nm_prev(rcur, rn), rn);
 	u32 m = nm_pipe_movable(k, k->rhead, space);
@@ -110,6 +111,7 @@ static int nm_pipe_txsync(struct nm_kring *k, int flags)
 	}
 	if (i != k->hwcur) {
 		k->hwcur = i;
+		/* Slots written above are visible before the new tail. */
 		smp_store_release(&r->pipe_tail, j);
 		nm_kring_notify(r);
 	}
@@ -126,9 +128,11 @@ static int nm_pipe_rxsync(struct nm_kring *r, int flags)
 	struct nm_kring *k = r->peer;
 
 	if (r->rhead != r->hwcur) {
+		/* Pairs with the acquire in nm_pipe_txsync(). */
 		smp_store_release(&r->hwcur, r->rhead);
 		nm_kring_notify(k);
 	}
+	/* Pairs with the release in nm_pipe_txsync(): slots are filled. */
 	r->hwtail = smp_load_acquire(&r->pipe_tail);
 	return 0;
 }
