@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# Assemble the guest's initramfs: busybox, /init (guest-init.sh), netmap.ko,
+# the test programs, extra binaries, and Debian modules (decompressed, with
+# their dependencies, loaded by /init before netmap.ko).
+#
+# usage: make-initramfs.sh --out FILE.cpio.gz --ko NETMAP.KO --kernel NAME
+#          [--tests DIR [--filter GLOB[,GLOB...]]] [--payload SCRIPT]
+#          [--bin FILE]... [--modules NAME[,NAME...]] [--timeout SECS]
+set -euo pipefail
+# shellcheck source=tests/vm/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+OUT='' KO='' KERNEL='' TESTS='' FILTER='' PAYLOAD='' MODULES='' TIMEOUT=300
+BINS=()
+
+usage() { sed -n '2,9s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+
+parse_args() {
+	while (($#)); do
+		case $1 in
+		--out) OUT=$2 ;;
+		--ko) KO=$2 ;;
+		--kernel) KERNEL=$2 ;;
+		--tests) TESTS=$2 ;;
+		--filter) FILTER=$2 ;;
+		--payload) PAYLOAD=$2 ;;
+		--bin) BINS+=("$2") ;;
+		--modules) MODULES=$2 ;;
+		--timeout) TIMEOUT=$2 ;;
+		*) usage ;;
+		esac
+		shift 2 || usage
+	done
+	[[ -n $OUT && -n $KO && -n $KERNEL ]] || usage
+	[[ -n $TESTS || -n $PAYLOAD ]] || die "give --tests or --payload"
+}
+
+# The guest has no shared libraries.
+need_static() { # file
+	if nmt_is_elf "$1" && ! nmt_is_static "$1"; then
+		die "$1 is not statically linked"
+	fi
+	return 0
+}
+
+matches_filter() { # name
+	local glob
+	[[ -z $FILTER ]] && return 0
+	IFS=, read -ra globs <<<"$FILTER"
+	for glob in "${globs[@]}"; do
+		# shellcheck disable=SC2053
+		[[ $1 == $glob ]] && return 0
+	done
+	return 1
+}
+
+add_tests() { # root
+	local t n=0
+	mkdir -p "$1/tests"
+	for t in "$TESTS"/t_*; do
+		[[ -f $t ]] || continue
+		matches_filter "$(basename "$t")" || continue
+		need_static "$t"
+		cp "$t" "$1/tests/"
+		n=$((n + 1))
+	done
+	((n > 0)) || die "no test program t_* in $TESTS${FILTER:+ matches \"$FILTER\"}"
+	msg "initramfs: $n test programs"
+}
+
+is_builtin() { # module-name
+	local list
+	for list in "$NMT_MODULES/modules.builtin" "$NMT_KBUILD/modules.builtin"; do
+		[[ -r $list ]] && grep -qE "/${1//[-_]/[-_]}\.ko$" "$list" && return 0
+	done
+	return 1
+}
+
+# Paths (in load order, deduplicated) of the .ko files a module needs.
+module_paths() { # name
+	local root=${NMT_MODULES%/lib/modules/*}
+	if [[ -n $NMT_MODULES ]] && modprobe -d "$root" -S "$NMT_KREL" -C /dev/null \
+		--show-depends "$1" >"$WORKDIR/deps" 2>/dev/null; then
+		awk '$1 == "insmod" { print $2 }' "$WORKDIR/deps"
+	elif is_builtin "$1"; then
+		msg "initramfs: $1 is built into $NMT_KNAME"
+	else
+		die "module $1 is not available for kernel $NMT_KNAME"
+	fi
+}
+
+# Decompressed: busybox insmod does not read .ko.xz / .ko.zst.
+copy_module() { # source dest-without-compression-suffix
+	case $1 in
+	*.xz) xz -dc "$1" >"$2" ;;
+	*.zst) zstd -qdc "$1" >"$2" ;;
+	*) cp "$1" "$2" ;;
+	esac
+}
+
+add_modules() { # root
+	local name paths path rel dest preload=() seen=" "
+	IFS=, read -ra names <<<"$MODULES"
+	for name in "${names[@]}"; do
+		paths=$(module_paths "$name")
+		for path in $paths; do
+			[[ $seen != *" $path "* ]] || continue
+			seen+="$path "
+			rel=${path#"$NMT_MODULES"/}
+			rel=${rel%.xz}
+			dest="$1/lib/modules/$NMT_KREL/${rel%.zst}"
+			mkdir -p "$(dirname "$dest")"
+			copy_module "$path" "$dest"
+			preload+=("/${dest#"$1"/}")
+		done
+	done
+	if ((${#preload[@]})); then
+		for name in modules.order modules.builtin modules.builtin.modinfo; do
+			[[ -r $NMT_MODULES/$name ]] && cp "$NMT_MODULES/$name" "$1/lib/modules/$NMT_KREL/"
+		done
+		depmod -b "$1" "$NMT_KREL"
+		msg "initramfs: modules ${preload[*]##*/}"
+	fi
+	PRELOAD="${preload[*]}"
+}
+
+write_config() { # root
+	mkdir -p "$1/etc"
+	{
+		printf 'NMT_TIMEOUT=%s\n' "$TIMEOUT"
+		printf 'NMT_PRELOAD="%s"\n' "$PRELOAD"
+		printf 'NMT_PAYLOAD=%s\n' "${PAYLOAD:+/payload.sh}"
+	} >"$1/etc/nmtest.conf"
+}
+
+populate() { # root
+	local root=$1 bin
+	mkdir -p "$root"/{bin,dev,proc,sys,tmp,root}
+	cp /bin/busybox "$root/bin/busybox"
+	ln -s busybox "$root/bin/sh"
+	cp "$NMT_VM_DIR/guest-init.sh" "$root/init"
+	chmod 755 "$root/init"
+	cp "$KO" "$root/netmap.ko"
+	[[ -n $TESTS ]] && add_tests "$root"
+	[[ -n $PAYLOAD ]] && cp "$PAYLOAD" "$root/payload.sh"
+	for bin in "${BINS[@]}"; do
+		[[ -x $bin ]] || die "--bin $bin: not an executable file"
+		need_static "$bin"
+		cp "$bin" "$root/bin/"
+	done
+	PRELOAD=
+	[[ -n $MODULES ]] && add_modules "$root"
+	write_config "$root"
+}
+
+main() {
+	parse_args "$@"
+	if [[ ! -x /bin/busybox ]] || ! nmt_is_static /bin/busybox; then
+		die "a static /bin/busybox (package busybox-static) is needed"
+	fi
+	nmt_load_kernel "$KERNEL"
+	WORKDIR=$(mktemp -d)
+	trap 'rm -rf "$WORKDIR"' EXIT
+	populate "$WORKDIR/root"
+	(cd "$WORKDIR/root" && find . -mindepth 1 | LC_ALL=C sort |
+		cpio -o -H newc -R 0:0 --quiet) | gzip -1 >"$OUT.tmp"
+	mv "$OUT.tmp" "$OUT"
+}
+
+main "$@"

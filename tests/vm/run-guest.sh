@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Run the guest test programs (or a payload script) on one kernel: build
+# netmap.ko for it, build the initramfs, boot QEMU, judge the logs.
+#
+# usage: run-guest.sh KERNEL --src TREE (--tests DIR | --payload SCRIPT) [options]
+#   KERNEL is a name prepared by fetch-kernels.sh / build-debug-kernel.sh
+#   (6.12, 6.1, debug), or give the kernel by its parts:
+#     --name NAME --vmlinuz FILE --kbuild DIR [--modules-tree DIR]
+# options:
+#   --filter GLOB[,GLOB]   run only the matching t_* programs
+#   --bin FILE             add an executable to the guest's /bin (repeatable)
+#   --modules NAME[,NAME]  Debian modules to load before netmap.ko
+#   --timeout SECS         per test program (default 300)
+#   --guest-timeout SECS   hard limit for the whole guest (default 1200)
+#   --qemu-args "ARGS"     extra QEMU arguments (e.g. NICs)
+#   --work DIR             where builds and logs go (default: in the cache)
+#   --quiet                do not show the guest's output live
+#   --plain                boot without the memory debugging options (benchmarks)
+# Prints "guest NAME: N passed, N failed"; writes WORK/run/result; exit 0
+# when nothing failed.
+set -euo pipefail
+# shellcheck source=tests/vm/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+KERNEL='' SRC='' WORK='' TIMEOUT=300 GUEST_TIMEOUT=1200 QEMU_ARGS='' BOOT_FLAGS=()
+VMLINUZ='' KBUILD='' MODTREE=''
+INITRD_ARGS=()
+
+usage() { sed -n '2,22s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+
+parse_args() {
+	while (($#)); do
+		case $1 in
+		--src) SRC=$2 ;;
+		--name) KERNEL=$2 ;;
+		--vmlinuz) VMLINUZ=$2 ;;
+		--kbuild) KBUILD=$2 ;;
+		--modules-tree) MODTREE=$2 ;;
+		--tests | --filter | --payload | --bin | --modules) INITRD_ARGS+=("$1" "$2") ;;
+		--timeout) TIMEOUT=$2 ;;
+		--guest-timeout) GUEST_TIMEOUT=$2 ;;
+		--qemu-args) QEMU_ARGS=$2 ;;
+		--work) WORK=$2 ;;
+		--quiet | --plain) BOOT_FLAGS+=("$1"); shift; continue ;;
+		-*) usage ;;
+		*) KERNEL=$1; shift; continue ;;
+		esac
+		shift 2 || usage
+	done
+	[[ -n $KERNEL && -n $SRC ]] || usage
+	WORK=${WORK:-$(nmt_work_root)/$KERNEL}
+}
+
+# A kernel given by its parts gets a description like a fetched one.
+register_custom_kernel() {
+	[[ -n $VMLINUZ || -n $KBUILD ]] || return 0
+	[[ -r $VMLINUZ && -d $KBUILD ]] || die "--vmlinuz and --kbuild must both name existing files"
+	local kind=stock krel
+	grep -qx 'CONFIG_KASAN=y' "$KBUILD/.config" 2>/dev/null && kind=debug
+	krel=$(make -s -C "$KBUILD" kernelrelease 2>/dev/null || basename "${MODTREE:-unknown}")
+	nmt_write_kernel_env "$KERNEL" "$krel" "$kind" "$(realpath "$VMLINUZ")" \
+		"$(realpath "$KBUILD")" "${MODTREE:+$(realpath "$MODTREE")}"
+}
+
+build_failed() { # what
+	mkdir -p "$WORK/run"
+	echo "0 1" >"$WORK/run/result"
+	echo "guest $KERNEL: FAILED: $1"
+	echo "guest $KERNEL: 0 passed, 1 failed"
+	exit 1
+}
+
+main() {
+	local rc=0
+	parse_args "$@"
+	register_custom_kernel
+	nmt_load_kernel "$KERNEL"
+	mkdir -p "$WORK"
+	rm -rf "$WORK/run"
+	msg "[$KERNEL] building netmap.ko for $NMT_KREL"
+	"$NMT_VM_DIR/build-module.sh" "$SRC" "$NMT_KBUILD" "$WORK/module" ||
+		build_failed "build netmap.ko for $NMT_KREL"
+	"$NMT_VM_DIR/make-initramfs.sh" --out "$WORK/initrd.cpio.gz" --ko "$WORK/module/netmap.ko" \
+		--kernel "$KERNEL" --timeout "$TIMEOUT" "${INITRD_ARGS[@]}" ||
+		build_failed "build the initramfs"
+	msg "[$KERNEL] booting $NMT_KREL (logs: $WORK/run)"
+	"$NMT_VM_DIR/boot-guest.sh" --kernel "$KERNEL" --initrd "$WORK/initrd.cpio.gz" --out "$WORK/run" \
+		--timeout "$GUEST_TIMEOUT" --qemu-args "$QEMU_ARGS" "${BOOT_FLAGS[@]}" || rc=$?
+	"$NMT_VM_DIR/verdict.sh" --name "$KERNEL" --out "$WORK/run" --timeout "$TIMEOUT" --qemu-rc "$rc"
+}
+
+main "$@"
