@@ -283,21 +283,40 @@ int pg_port_wait(struct pg_thread *th, bool tx, bool rx, int timeout_ms)
 }
 #endif
 
-/* Push what is queued and wait until every TX ring is empty. */
+/* Longest wait for a TX ring whose tail does not move at all. */
+#define PG_DRAIN_STALL_US 2000000
+
+/*
+ * Push what is queued and wait until every TX ring is empty. A ring whose
+ * tail stops moving (e.g. the receiving end of a pipe went away without
+ * returning its slots) is given up after PG_DRAIN_STALL_US.
+ */
 void pg_port_drain(struct pg_thread *th)
 {
 	struct netmap_ring *r;
-	unsigned int i;
+	unsigned int i, stalled, tail;
 
 	pg_port_txsync(th);
 	for (i = 0; i < pg_tx_rings(th); i++) {
 		r = pg_tx_ring(th, i);
+		tail = r->tail;
+		stalled = 0;
 		while (nm_tx_pending(r) && !atomic_load(&th->run->abort)) {
 			PG_RLOG(&th->rl, 1, "pending tx tail %u head %u on "
 				"ring %u", r->tail, r->head, i);
 			if (pg_port_txsync(th) < 0)
 				return;
-			usleep(1);
+			if (r->tail != tail) {
+				tail = r->tail;
+				stalled = 0;
+			} else if (stalled >= PG_DRAIN_STALL_US) {
+				PG_LOG("ring %u: %u slots still pending, the "
+				       "receiver stopped consuming", i,
+				       r->num_slots - 1 - nm_ring_space(r));
+				break;
+			}
+			usleep(100);
+			stalled += 100;
 		}
 	}
 }

@@ -288,6 +288,8 @@ static void rx_run(struct rx_ctx *x)
 	rc = rx_loop(x);
 	if (rc == 0)
 		clock_gettime(CLOCK_MONOTONIC, &th->toc);
+	/* Hand the last consumed slots back, so that a sender can drain. */
+	pg_port_rxsync(th);
 	th->status = rc < 0 ? -1 : 0;
 	if (x->c->verbose > 1 && (x->c->options & PG_OPT_ACCESS))
 		PG_LOG("thread %d: byte sum %" PRIu64, th->id, x->sum);
