@@ -12,7 +12,7 @@ source "$(dirname "$0")/lib.sh"
 
 main() {
 	(($# == 3)) || die "usage: $0 SRC_TREE KERNEL_BUILD_DIR OUT_DIR"
-	local src=$1 kbuild=$2 out=$3 copy
+	local src=$1 kbuild=$2 out=$3 copy kcflags=-Werror
 	[[ -f $src/kernel/Kbuild ]] || die "$src/kernel/Kbuild not found"
 	[[ -d $src/include ]] || die "$src/include not found"
 	copy="$out/src"
@@ -25,7 +25,11 @@ main() {
 	# Objects from an in-place build of the checkout must not leak in.
 	find "$copy/kernel" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod' \
 		-o -name '*.mod.c' -o -name 'modules.order' -o -name 'Module.symvers' \) -delete
-	if ! make -C "$kbuild" M="$copy/kernel" KCFLAGS=-Werror -j2 modules >"$out/build.log" 2>&1; then
+	# Debug kernels also get the module's own self-tests (run at load time).
+	if grep -qx 'CONFIG_KASAN=y' "$kbuild/.config" 2>/dev/null; then
+		kcflags="$kcflags -DNM_MEM_SELFTEST"
+	fi
+	if ! make -C "$kbuild" M="$copy/kernel" KCFLAGS="$kcflags" -j2 modules >"$out/build.log" 2>&1; then
 		cat "$out/build.log" >&2
 		die "building netmap.ko against $kbuild failed"
 	fi
