@@ -9,7 +9,7 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-APPS := apps/pkt-gen
+APPS := apps/pkt-gen apps/bridge
 HEADERS := include/net/netmap.h include/net/netmap_legacy.h \
 	   include/net/netmap_user.h include/net/netmap_virt.h
 
