@@ -193,6 +193,28 @@ static inline int nm_pipe_get(const struct nm_port_req *req,
 	return -EOPNOTSUPP;
 }
 #endif
+#ifdef NM_WITH_GENERIC
+struct net_device;
+int nm_generic_get(struct net_device *dev, struct nm_adapter **out);
+int nm_generic_init(void);
+void nm_generic_exit(void);
+#else
+#include <linux/netdevice.h>
+static inline int nm_generic_get(struct net_device *dev, struct nm_adapter **out)
+{
+	dev_put(dev);
+	return -EOPNOTSUPP;
+}
+
+static inline int nm_generic_init(void)
+{
+	return 0;
+}
+
+static inline void nm_generic_exit(void)
+{
+}
+#endif
 #ifdef NM_WITH_NULL
 int nm_null_get(const struct nm_port_req *req, struct nm_adapter **out);
 #else

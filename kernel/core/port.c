@@ -3,23 +3,36 @@
  * Port name resolution (fact sheet 8.1): null ports, monitors, pipes, VALE,
  * network interfaces, checked in that order.
  */
+#include <linux/moduleparam.h>
 #include <linux/netdevice.h>
 #include <linux/string.h>
 #include <net/net_namespace.h>
 
 #include "nm_kern.h"
 
+/* 0: native if available, else emulated; 1: native only; 2: emulated only. */
+static int nm_admode;
+module_param_named(admode, nm_admode, int, 0644);
+MODULE_PARM_DESC(admode, "Adapter mode: 0 best available, 1 native only, 2 emulated only");
+
 static int nm_netdev_get(const struct nm_port_req *req, struct nm_adapter **out)
 {
 	struct net_device *dev;
+	int mode = READ_ONCE(nm_admode);
 
+	if (mode < 0 || mode > 2) {
+		WRITE_ONCE(nm_admode, 0);
+		mode = 0;
+	}
 	dev = dev_get_by_name(current->nsproxy->net_ns, req->name);
 	if (!dev)
 		return -ENXIO;
-	dev_put(dev);
-	nm_info_rl("%s: no native or emulated netmap support for this device yet\n",
-		   req->name);
-	return -EOPNOTSUPP;
+	if (mode == 1) {
+		dev_put(dev);
+		nm_info_rl("%s: no native netmap support (admode=1)\n", req->name);
+		return -EOPNOTSUPP;
+	}
+	return nm_generic_get(dev, out);
 }
 
 /* Resolve req->name into a port with a reference taken. Under nm_lock. */

@@ -132,13 +132,18 @@ static int __init nm_init(void)
 	err = nm_mem_init();
 	if (err)
 		return err;
-	err = nm_dev_init();
+	err = nm_generic_init();
 	if (err)
 		goto err_mem_exit;
+	err = nm_dev_init();
+	if (err)
+		goto err_generic_exit;
 	pr_info(NM_NAME ": loaded, API %d (%d..%d)\n", NETMAP_API,
 		NETMAP_MIN_API, NETMAP_MAX_API);
 	return 0;
 
+err_generic_exit:
+	nm_generic_exit();
 err_mem_exit:
 	nm_mem_exit();
 	return err;
@@ -147,6 +152,7 @@ err_mem_exit:
 static void __exit nm_exit(void)
 {
 	nm_dev_exit();
+	nm_generic_exit();
 	nm_mem_exit();
 	pr_info(NM_NAME ": unloaded\n");
 }

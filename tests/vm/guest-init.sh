@@ -3,10 +3,20 @@
 # this script and the tests print goes to ttyS1, where the host reads it.
 # Lines starting with "@@nmt " are for the host; the rest is TAP and
 # program output.  Settings come from /etc/nmtest.conf.
+#
+# The tests see NETMAP_KO (the module's path) and, when the guest has NICs
+# (run-guest.sh --nics), NETMAP_NICS ("eth0 eth1": the interface names in
+# the order of --nics), NETMAP_NIC_MODELS (the QEMU models, same order) and
+# NETMAP_NIC_MACS (their MAC addresses).  Debian's iproute2 ip is /sbin/ip
+# (it can create veth pairs and taps): shell tests must call it by that
+# path, since busybox sh runs its own ip applet for a bare `ip` whatever
+# PATH says; programs that execvp("ip") get /sbin/ip (system() does not).
 
 NMT_TIMEOUT=300
 NMT_PRELOAD=
 NMT_PAYLOAD=
+NMT_NIC_MODELS=
+NMT_NIC_MACS=
 # shellcheck disable=SC1091
 . /etc/nmtest.conf
 
@@ -16,7 +26,7 @@ export NETMAP_KO
 
 setup() {
 	/bin/busybox --install -s /bin
-	PATH=/bin:/tests
+	PATH=/sbin:/bin:/tests
 	export PATH HOME=/tmp TMPDIR=/tmp
 	mount -t proc proc /proc
 	mount -t sysfs sysfs /sys
@@ -61,6 +71,51 @@ preload_modules() {
 		insmod "$ko"
 		tap $? "insmod $(basename "$ko")"
 	done
+}
+
+# The name of the interface with MAC address $1, if there is one.
+nic_by_mac() {
+	for dev in /sys/class/net/*; do
+		if [ "$(cat "$dev/address" 2>/dev/null)" = "$1" ]; then
+			echo "${dev##*/}"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# Drivers may register their interfaces a little after insmod returns:
+# wait up to 5 s for all of them.  The MAC addresses are fixed by the host,
+# so the names come out in the order of --nics whatever the probe order.
+find_nics() {
+	NETMAP_NICS=
+	NETMAP_NIC_MODELS=$NMT_NIC_MODELS
+	NETMAP_NIC_MACS=$NMT_NIC_MACS
+	export NETMAP_NICS NETMAP_NIC_MODELS NETMAP_NIC_MACS
+	[ -n "$NMT_NIC_MACS" ] || return 0
+	tries=0
+	while :; do
+		names=
+		missing=
+		for mac in $NMT_NIC_MACS; do
+			if dev=$(nic_by_mac "$mac"); then
+				names="$names $dev"
+			else
+				missing="$missing $mac"
+			fi
+		done
+		[ -z "$missing" ] && break
+		[ $tries -ge 50 ] && break
+		tries=$((tries + 1))
+		usleep 100000
+	done
+	NETMAP_NICS=${names# }
+	echo "# NICs ($NMT_NIC_MODELS): $NETMAP_NICS"
+	if [ -n "$missing" ]; then
+		tap 1 "NICs appeared (no interface has$missing after 5 s)"
+	else
+		tap 0 "NICs appeared ($NETMAP_NICS)"
+	fi
 }
 
 netmap_loaded() {
@@ -117,6 +172,7 @@ main() {
 	kmemleak_baseline
 	say_kmsg "start"
 	preload_modules
+	find_nics
 	insmod $NETMAP_KO
 	loaded=$?
 	tap $loaded "insmod $NETMAP_KO"

@@ -90,7 +90,7 @@ nmt_apt_install() {
 }
 
 NMT_HOST_PACKAGES=(qemu-system-x86 busybox-static build-essential cpio xz-utils zstd kmod
-	bc bison flex libelf-dev libssl-dev libpcap-dev pahole)
+	bc bison flex libelf-dev libssl-dev libpcap-dev pahole iproute2)
 
 nmt_need_host_tools() { nmt_need_packages "${NMT_HOST_PACKAGES[@]}"; }
 
@@ -126,6 +126,77 @@ nmt_deb_version() { echo "${1//:/%3a}"; }
 
 nmt_apt_candidate() {
 	apt-cache policy "$1" 2>/dev/null | awk '$1 == "Candidate:" && $2 != "(none)" { print $2 }'
+}
+
+# Emulated NICs (--nics MODEL,MODEL...): the QEMU models we know and the
+# Debian modules whose drivers bind each one, comma-separated (modprobe
+# brings their dependencies).  virtio_net needs the PCI transport too
+# (a module on 6.1, built in on 6.12).  rtl8139 is driven by 8139cp (C+
+# mode), never 8139too.
+nmt_nic_module() { # model
+	case $1 in
+	virtio-net-pci) echo virtio_pci,virtio_net ;;
+	e1000) echo e1000 ;;
+	e1000e) echo e1000e ;;
+	rtl8139) echo 8139cp ;;
+	vmxnet3) echo vmxnet3 ;;
+	*) return 1 ;;
+	esac
+}
+
+nmt_nic_models() { echo 'virtio-net-pci e1000 e1000e rtl8139 vmxnet3'; }
+
+# The fixed MAC address of the Nth NIC (counted from 1).
+nmt_nic_mac() { printf '52:54:00:00:00:%02x\n' "$1"; }
+
+# Check a NIC list; dies on an unknown model or more than 32 NICs.
+nmt_check_nics() { # list
+	local model models n=0
+	IFS=, read -ra models <<<"$1"
+	for model in "${models[@]}"; do
+		nmt_nic_module "$model" >/dev/null ||
+			die "unknown NIC model '$model' (known: $(nmt_nic_models))"
+		n=$((n + 1))
+	done
+	((n <= 32)) || die "at most 32 NICs"
+}
+
+# The modules a NIC list needs, comma-separated, each once.
+nmt_nic_modules() { # list
+	local model models mods mod list=","
+	IFS=, read -ra models <<<"$1"
+	for model in "${models[@]}"; do
+		mods=$(nmt_nic_module "$model") || die "unknown NIC model '$model'"
+		for mod in ${mods//,/ }; do
+			[[ $list == *",$mod,"* ]] || list+="$mod,"
+		done
+	done
+	list=${list#,}
+	echo "${list%,}"
+}
+
+# The MAC addresses of a NIC list, space-separated, in its order.
+nmt_nic_macs() { # list
+	local i n models macs=()
+	IFS=, read -ra models <<<"$1"
+	n=${#models[@]}
+	for ((i = 1; i <= n; i++)); do
+		macs+=("$(nmt_nic_mac "$i")")
+	done
+	echo "${macs[*]}"
+}
+
+# QEMU arguments putting every NIC of the list on hub 0, so that a frame
+# sent on one is received on all the others.
+nmt_nic_qemu_args() { # list
+	local model models i=0 args=()
+	IFS=, read -ra models <<<"$1"
+	for model in "${models[@]}"; do
+		i=$((i + 1))
+		args+=(-netdev "hubport,id=h$i,hubid=0"
+			-device "$model,netdev=h$i,mac=$(nmt_nic_mac "$i")")
+	done
+	echo "${args[*]}"
 }
 
 # sha256 of a file, first 12 hex digits.

@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
 # Assemble the guest's initramfs: busybox, /init (guest-init.sh), netmap.ko,
-# the test programs, extra binaries, and Debian modules (decompressed, with
-# their dependencies, loaded by /init before netmap.ko).
+# the test programs, extra binaries, Debian modules (decompressed, with
+# their dependencies, loaded by /init before netmap.ko), and iproute2's ip
+# at /sbin/ip with the shared libraries it needs.
 #
 # usage: make-initramfs.sh --out FILE.cpio.gz --ko NETMAP.KO --kernel NAME
 #          [--tests DIR [--filter GLOB[,GLOB...]]] [--payload SCRIPT]
 #          [--bin FILE]... [--modules NAME[,NAME...]] [--timeout SECS]
+#          [--nics MODEL[,MODEL...]]
+# --nics names the QEMU NIC models the guest will have (see run-guest.sh):
+# their drivers' modules are loaded, and /init waits for the interfaces.
 set -euo pipefail
 # shellcheck source=tests/vm/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-OUT='' KO='' KERNEL='' TESTS='' FILTER='' PAYLOAD='' MODULES='' TIMEOUT=300
+OUT='' KO='' KERNEL='' TESTS='' FILTER='' PAYLOAD='' MODULES='' TIMEOUT=300 NICS=''
 BINS=()
 
-usage() { sed -n '2,9s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+usage() { sed -n '2,13s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 
 parse_args() {
 	while (($#)); do
@@ -27,12 +31,17 @@ parse_args() {
 		--bin) BINS+=("$2") ;;
 		--modules) MODULES=$2 ;;
 		--timeout) TIMEOUT=$2 ;;
+		--nics) NICS=$2 ;;
 		*) usage ;;
 		esac
 		shift 2 || usage
 	done
 	[[ -n $OUT && -n $KO && -n $KERNEL ]] || usage
 	[[ -n $TESTS || -n $PAYLOAD ]] || die "give --tests or --payload"
+	nmt_check_nics "$NICS"
+	if [[ -n $NICS ]]; then
+		MODULES=$(nmt_nic_modules "$NICS")${MODULES:+,$MODULES}
+	fi
 }
 
 # The guest has no shared libraries.
@@ -124,12 +133,32 @@ add_modules() { # root
 	PRELOAD="${preload[*]}"
 }
 
+# busybox's ip cannot create veth pairs or taps: ship Debian's, with the
+# libraries ldd finds for it and the dynamic loader, at their own paths.
+add_iproute2() { # root
+	local ip lib
+	ip=$(realpath /sbin/ip 2>/dev/null) || true
+	[[ -n $ip && -x $ip ]] || die "no /sbin/ip on this machine (package iproute2)"
+	mkdir -p "$1/sbin"
+	cp "$ip" "$1/sbin/ip"
+	LC_ALL=C ldd "$ip" >"$WORKDIR/ldd" || die "ldd $ip failed"
+	! grep -q 'not found' "$WORKDIR/ldd" || die "ldd $ip: a library is missing"
+	# "name => /path (addr)" or "/path (addr)"; linux-vdso has no file.
+	while read -r lib; do
+		[[ -r $lib ]] || die "ldd $ip: cannot read $lib"
+		mkdir -p "$1$(dirname "$lib")"
+		cp -L "$lib" "$1$lib"
+	done < <(awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' "$WORKDIR/ldd")
+}
+
 write_config() { # root
 	mkdir -p "$1/etc"
 	{
 		printf 'NMT_TIMEOUT=%s\n' "$TIMEOUT"
 		printf 'NMT_PRELOAD="%s"\n' "$PRELOAD"
 		printf 'NMT_PAYLOAD=%s\n' "${PAYLOAD:+/payload.sh}"
+		printf 'NMT_NIC_MODELS="%s"\n' "${NICS//,/ }"
+		printf 'NMT_NIC_MACS="%s"\n' "$(nmt_nic_macs "$NICS")"
 	} >"$1/etc/nmtest.conf"
 }
 
@@ -141,6 +170,7 @@ populate() { # root
 	cp "$NMT_VM_DIR/guest-init.sh" "$root/init"
 	chmod 755 "$root/init"
 	cp "$KO" "$root/netmap.ko"
+	add_iproute2 "$root"
 	[[ -n $TESTS ]] && add_tests "$root"
 	[[ -n $PAYLOAD ]] && cp "$PAYLOAD" "$root/payload.sh"
 	for bin in "${BINS[@]}"; do

@@ -10,6 +10,12 @@
 #   --filter GLOB[,GLOB]   run only the matching t_* programs
 #   --bin FILE             add an executable to the guest's /bin (repeatable)
 #   --modules NAME[,NAME]  Debian modules to load before netmap.ko
+#   --nics MODEL[,MODEL]   emulated NICs, all on one QEMU hub (a frame sent on
+#                          one is received on the others), MAC 52:54:00:00:00:NN
+#                          (NN = 01, 02, ... in list order); models:
+#                          virtio-net-pci e1000 e1000e rtl8139 vmxnet3; their
+#                          drivers' modules are loaded; the tests get
+#                          NETMAP_NICS="eth0 eth1 ..." in the same order
 #   --timeout SECS         per test program (default 300)
 #   --guest-timeout SECS   hard limit for the whole guest (default 1200)
 #   --qemu-args "ARGS"     extra QEMU arguments (e.g. NICs)
@@ -22,11 +28,11 @@ set -euo pipefail
 # shellcheck source=tests/vm/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-KERNEL='' SRC='' WORK='' TIMEOUT=300 GUEST_TIMEOUT=1200 QEMU_ARGS='' BOOT_FLAGS=()
+KERNEL='' SRC='' WORK='' TIMEOUT=300 GUEST_TIMEOUT=1200 QEMU_ARGS='' BOOT_FLAGS=() NICS=''
 VMLINUZ='' KBUILD='' MODTREE=''
 INITRD_ARGS=()
 
-usage() { sed -n '2,22s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+usage() { sed -n '2,26s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 
 parse_args() {
 	while (($#)); do
@@ -40,6 +46,7 @@ parse_args() {
 		--timeout) TIMEOUT=$2 ;;
 		--guest-timeout) GUEST_TIMEOUT=$2 ;;
 		--qemu-args) QEMU_ARGS=$2 ;;
+		--nics) NICS=$2 ;;
 		--work) WORK=$2 ;;
 		--quiet | --plain) BOOT_FLAGS+=("$1"); shift; continue ;;
 		-*) usage ;;
@@ -48,6 +55,11 @@ parse_args() {
 		shift 2 || usage
 	done
 	[[ -n $KERNEL && -n $SRC ]] || usage
+	nmt_check_nics "$NICS"
+	if [[ -n $NICS ]]; then
+		INITRD_ARGS+=(--nics "$NICS")
+		QEMU_ARGS="$(nmt_nic_qemu_args "$NICS")${QEMU_ARGS:+ $QEMU_ARGS}"
+	fi
 	WORK=${WORK:-$(nmt_work_root)/$KERNEL}
 }
 
