@@ -117,7 +117,9 @@ static void nm_generic_tx_done(struct sk_buff *skb)
 
 	atomic_dec(&g->inflight[k->ring_id]);
 	nm_kring_notify(k);
-	wake_up(&g->drain_wq);
+	/* Only an unbind waits here: skip the queue lock on the hot path. */
+	if (wq_has_sleeper(&g->drain_wq))
+		wake_up(&g->drain_wq);
 }
 
 static struct sk_buff *nm_generic_skb(struct nm_kring *k, struct net_device *dev,

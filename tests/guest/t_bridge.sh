@@ -11,28 +11,7 @@
 D=${APPS_DIR:-}
 BR=${D:+$D/}bridge
 PG=${D:+$D/}pkt-gen
-T=/tmp/br.$$
-mkdir -p $T
-n=0
-fail=0
-
-result() {	# result STATUS TEXT
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		fail=$((fail + 1))
-	fi
-}
-
-show() {	# show FILE...: copy outputs into the log as comments
-	for f in "$@"; do
-		sed 's/^/# /' "$f"
-	done
-}
-
-has() { grep -Eq -- "$2" "$1"; }
+. "$(dirname "$0")/libtap.sh"
 
 # flow NAME X Y SIG "BRIDGE_ARGS" "RX_ARGS" "TX_ARGS": bridge between
 # netmap:X{1 and netmap:Y{1, pkt-gen RX_ARGS on Y}1, pkt-gen TX_ARGS on X}1;
@@ -159,6 +138,4 @@ rc=$?
 result $? "unknown port: exit 1 with a message"
 [ $rc -eq 1 ] || show $T/bad.out $T/bad.err
 
-rm -rf $T
-echo "1..$n"
-[ $fail -eq 0 ]
+tap_end

@@ -5,23 +5,7 @@
 # open/close cycles, and a veth pair removed while its port is polled.
 # busybox sh; pkt-gen in $PATH; TAP output.
 
-T=/tmp/gen.$$
-mkdir -p $T
-n=0
-fail=0
-
-result() {	# result STATUS TEXT
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		fail=$((fail + 1))
-	fi
-}
-
-show() { for f in "$@"; do sed 's/^/# /' "$f"; done; }
-has() { grep -Eq -- "$2" "$1"; }
+. "$(dirname "$0")/libtap.sh"
 
 set -- $NETMAP_NICS
 if [ $# -lt 2 ]; then
@@ -64,13 +48,14 @@ pair() {
 }
 
 # 1. 60-byte frames A -> B, paced to what the emulated link carries
-pair basic -i netmap:$B -f rx -n 10000 -w 0 -- -i netmap:$A -f tx -n 10000 -R 10000 -w 0
+pair basic -i netmap:$B -f rx -n 10000 -w 0 -- -i netmap:$A -f tx -n 10000 -R 5000 -w 0
 has $T/basic.tx '^Sent 10000 packets 600000 bytes' && [ $txrc -eq 0 ]
 result $? "tx 10000 frames on netmap:$A"
 has $T/basic.rx '^Received 10000 packets 600000 bytes' &&
 	has $T/basic.rx '^Lost 0 packets, 0 out of order$' && [ $rxrc -eq 0 ]
-result $? "rx all 10000 on netmap:$B, in order"
-[ $rxrc -eq 0 ] && [ $txrc -eq 0 ] || show $T/basic.tx $T/basic.rx
+st=$?
+result $st "rx all 10000 on netmap:$B, in order"
+[ $st -eq 0 ] && [ $txrc -eq 0 ] || show $T/basic.tx $T/basic.rx
 
 # 2. mixed sizes up to the MTU, every payload byte checked, B -> A
 pair mixed -i netmap:$A -f rxseq -n 3000 -w 0 -- \
@@ -128,6 +113,4 @@ else
 	result 1 "create a veth pair (needs iproute2 ip)"
 fi
 
-rm -rf $T
-echo "1..$n"
-[ $fail -eq 0 ]
+tap_end

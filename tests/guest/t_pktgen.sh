@@ -6,26 +6,7 @@
 D=${PKTGEN_DIR:-}
 PG=${D:+$D/}pkt-gen
 PGB=${D:+$D/}pkt-gen-b
-T=/tmp/pg.$$
-mkdir -p $T
-n=0
-fail=0
-
-result() {	# result STATUS TEXT
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		fail=$((fail + 1))
-	fi
-}
-
-show() {	# show FILE...: copy outputs into the log as comments
-	for f in "$@"; do
-		sed 's/^/# /' "$f"
-	done
-}
+. "$(dirname "$0")/libtap.sh"
 
 # pair NAME RX_CMD... -- TX_CMD...: receiver in the background, then the
 # sender; outputs in $T/NAME.{rx,tx}.{out,err}, exit codes in $rxrc/$txrc
@@ -50,8 +31,6 @@ pair() {
 		show $T/$name.tx.err $T/$name.rx.err
 	fi
 }
-
-has() { grep -Eq -- "$2" "$1"; }
 
 # 1. tx -> rx, 100000 packets, nothing lost
 pair basic $PG -i 'netmap:pipe{1' -f rx -n 100000 -w 0 -- \
@@ -137,6 +116,4 @@ result $? "-H 10 on a pipe fails clearly"
 $PG -i 'netmap:pipe{11' -f tx -n 10 -w 0 -H 0 >$T/h.out 2>$T/h.err
 result $? "-H 0 on a pipe works"
 
-rm -rf $T
-echo "1..$n"
-[ $fail -eq 0 ]
+tap_end

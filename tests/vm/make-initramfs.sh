@@ -74,6 +74,10 @@ add_tests() { # root
 		n=$((n + 1))
 	done
 	((n > 0)) || die "no test program t_* in $TESTS${FILTER:+ matches \"$FILTER\"}"
+	# Shell libraries the t_*.sh tests source (never run on their own).
+	for t in "$TESTS"/lib*.sh; do
+		[[ -f $t ]] && cp "$t" "$1/tests/"
+	done
 	msg "initramfs: $n test programs"
 }
 
