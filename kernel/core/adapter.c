@@ -17,6 +17,10 @@ static void nm_kring_init(struct nm_adapter *na, struct nm_kring *k,
 	k->tx = t;
 	k->ring_id = id;
 	k->host = id >= na->num_rings[t];
+	if (k->host)
+		k->sync = t == NR_TX ? na->ops->host_txsync : na->ops->host_rxsync;
+	else
+		k->sync = t == NR_TX ? na->ops->txsync : na->ops->rxsync;
 	k->num_slots = na->num_slots[t];
 	mutex_init(&k->sync_lock);
 	init_waitqueue_head(&k->wq);
@@ -34,6 +38,12 @@ int nm_adapter_init(struct nm_adapter *na, const char *name,
 	u32 i, max_slots;
 	int err;
 
+	if ((na->num_host_rings[NR_TX] && !ops->host_txsync) ||
+	    (na->num_host_rings[NR_RX] && !ops->host_rxsync)) {
+		pr_err(NM_NAME ": %s: host rings without host syncs\n", name);
+		nm_mem_put(mem);
+		return -EINVAL;
+	}
 	strscpy(na->name, name, sizeof(na->name));
 	na->ops = ops;
 	na->mem = mem;

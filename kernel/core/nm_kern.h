@@ -43,6 +43,7 @@ struct nm_kring;
 
 /* Flags for the port sync callbacks. */
 #define NM_SYNC_FORCE	0x1	/* ioctl sync: reclaim/read eagerly */
+#define NM_SYNC_ALL_TX	0x2	/* the caller's fd binds every NIC TX ring */
 
 /*
  * Kernel state of one ring.
@@ -55,6 +56,8 @@ struct nm_kring;
 struct nm_kring {
 	struct netmap_ring *ring;	/* NULL while no user needs the ring */
 	struct nm_adapter *na;
+	/* The port's txsync/rxsync for this ring (host rings have their own). */
+	int (*sync)(struct nm_kring *kring, int flags);
 	u32 num_slots;
 	u32 hwcur;			/* first slot not yet consumed by the port */
 	u32 hwtail;			/* first slot owned by the kernel */
@@ -94,6 +97,14 @@ struct nm_adapter_ops {
 	int (*rxsync)(struct nm_kring *kring, int flags);
 	/* Refcount dropped to zero (under nm_lock): release everything. */
 	void (*dtor)(struct nm_adapter *na);
+	/*
+	 * Ports with host rings (NICs): the host rings' syncs, and handing one
+	 * frame to the host stack (transparent mode, fwd.c); any context that
+	 * may sleep, with the NIC RX ring's sync_lock held.
+	 */
+	int (*host_txsync)(struct nm_kring *kring, int flags);
+	int (*host_rxsync)(struct nm_kring *kring, int flags);
+	void (*host_send)(struct nm_adapter *na, const void *frame, u32 len);
 };
 
 struct nm_adapter {
@@ -136,6 +147,26 @@ static inline u32 nm_total_rings(const struct nm_adapter *na, enum nm_txrx t)
 	return na->num_rings[t] + na->num_host_rings[t];
 }
 
+/*
+ * A ring is "on" while some fd (or internal user) has it bound. Written
+ * under nm_lock; port data paths may read it without locks to decide
+ * whether a frame is netmap's or the host stack's.
+ */
+static inline bool nm_kring_on(const struct nm_kring *k)
+{
+	return READ_ONCE(k->users) > 0;
+}
+
+/* true if @x is in the circular interval [a, b] of a ring of @n slots */
+static inline bool nm_in_range(u32 x, u32 a, u32 b, u32 n)
+{
+	if (x >= n)
+		return false;
+	if (a <= b)
+		return x >= a && x <= b;
+	return x >= a || x <= b;
+}
+
 static inline u32 nm_next(u32 i, u32 n)
 {
 	return i + 1 == n ? 0 : i + 1;
@@ -157,6 +188,7 @@ extern struct mutex nm_lock;
 /* Module parameters (linux/main.c). */
 extern int nm_verbose;
 extern int nm_no_timestamp;
+extern int nm_fwd;
 
 /* adapter.c */
 int nm_adapter_init(struct nm_adapter *na, const char *name,
@@ -242,6 +274,11 @@ __poll_t nm_poll(struct nm_priv *priv, struct file *file, poll_table *wait);
 int nm_txsync(struct nm_kring *kring, int flags);
 int nm_rxsync(struct nm_kring *kring, int flags);
 void nm_slot_sanitize(struct nm_kring *k, struct netmap_slot *s);
+
+/* fwd.c: transparent mode (NR_FORWARD / NS_FORWARD) */
+bool nm_fwd_enabled(const struct nm_kring *k);
+void nm_fwd_nic_to_host(struct nm_kring *k, u32 head);
+void nm_fwd_host_to_nic(struct nm_kring *hk, u32 head);
 
 /* ctrl.c, legacy.c */
 long nm_ioctl_ctrl(struct nm_priv *priv, void __user *uarg);

@@ -18,16 +18,6 @@
 
 #include "nm_kern.h"
 
-/* true if @x is in the circular interval [a, b] of a ring of @n slots */
-static bool nm_in_range(u32 x, u32 a, u32 b, u32 n)
-{
-	if (x >= n)
-		return false;
-	if (a <= b)
-		return x >= a && x <= b;
-	return x >= a || x <= b;
-}
-
 /* Repair a ring after invalid indices (fact sheet 4.4). */
 static void nm_ring_reinit(struct nm_kring *k, u32 head, u32 cur, u32 tail)
 {
@@ -100,7 +90,7 @@ int nm_txsync(struct nm_kring *k, int flags)
 	}
 	k->rhead = head;
 	k->rcur = cur;
-	err = k->na->ops->txsync(k, flags);
+	err = k->sync(k, flags);
 	k->rtail = k->hwtail;
 	WRITE_ONCE(ring->tail, k->hwtail);
 	return err;
@@ -139,9 +129,16 @@ int nm_rxsync(struct nm_kring *k, int flags)
 			cur = k->hwcur;
 		}
 	}
+	if (nm_fwd_enabled(k)) {
+		/* Returned slots marked NS_FORWARD go to the other side first. */
+		if (!k->host)
+			nm_fwd_nic_to_host(k, head);
+		else if (flags & NM_SYNC_ALL_TX)
+			nm_fwd_host_to_nic(k, head);
+	}
 	k->rhead = head;
 	k->rcur = cur;
-	err = k->na->ops->rxsync(k, flags);
+	err = k->sync(k, flags);
 	if (err)
 		ret = err;
 	k->rtail = k->hwtail;
@@ -155,6 +152,14 @@ static struct nm_kring *nm_bound_kring(struct nm_priv *priv, enum nm_txrx t,
 				       u32 i)
 {
 	return &priv->na->krings[t][i];
+}
+
+/* Host->NIC forwarding needs the fd to hold every NIC TX ring (4.6). */
+static int nm_rx_flags(struct nm_priv *priv)
+{
+	return priv->first[NR_TX] == 0 &&
+	       priv->last[NR_TX] >= priv->na->num_rings[NR_TX] ?
+	       NM_SYNC_ALL_TX : 0;
 }
 
 int nm_ioctl_sync(struct nm_priv *priv, enum nm_txrx t)
@@ -172,7 +177,7 @@ int nm_ioctl_sync(struct nm_priv *priv, enum nm_txrx t)
 		if (t == NR_TX)
 			e = nm_txsync(k, NM_SYNC_FORCE);
 		else
-			e = nm_rxsync(k, NM_SYNC_FORCE);
+			e = nm_rxsync(k, NM_SYNC_FORCE | nm_rx_flags(priv));
 		mutex_unlock(&k->sync_lock);
 		if (e == -EIO)
 			err = -EIO;
@@ -224,12 +229,14 @@ __poll_t nm_poll(struct nm_priv *priv, struct file *file, poll_table *wait)
 		}
 	}
 	if (want_rx) {
+		int rxflags = nm_rx_flags(priv);
+
 		for (i = priv->first[NR_RX]; i < priv->last[NR_RX]; i++) {
 			struct nm_kring *k = nm_bound_kring(priv, NR_RX, i);
 			int err;
 
 			mutex_lock(&k->sync_lock);
-			err = nm_rxsync(k, 0);
+			err = nm_rxsync(k, rxflags);
 			if (err)
 				revents |= EPOLLERR;
 			if (err != -EIO && k->rcur != k->hwtail)

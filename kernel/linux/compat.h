@@ -11,6 +11,28 @@
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 
+#include <linux/hrtimer.h>
+
+/* 6.13: hrtimer_setup() replaced hrtimer_init() plus setting ->function. */
+static inline void nm_hrtimer_setup(struct hrtimer *t,
+				    enum hrtimer_restart (*fn)(struct hrtimer *),
+				    clockid_t clock, enum hrtimer_mode mode)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+	hrtimer_setup(t, fn, clock, mode);
+#else
+	hrtimer_init(t, clock, mode);
+	t->function = fn;
+#endif
+}
+
+/* 6.4: skb_gso_segment() and its kin moved to <net/gso.h>. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#include <net/gso.h>
+#else
+#include <linux/netdevice.h>
+#endif
+
 /* 6.3: vma->vm_flags became const, written through vm_flags_set(). */
 static inline void nm_vm_flags_set(struct vm_area_struct *vma,
 				   vm_flags_t flags)

@@ -18,6 +18,10 @@ int nm_no_timestamp;
 module_param_named(no_timestamp, nm_no_timestamp, int, 0644);
 MODULE_PARM_DESC(no_timestamp, "Update ring->ts only on rings with NR_TIMESTAMP");
 
+int nm_fwd;
+module_param_named(fwd, nm_fwd, int, 0644);
+MODULE_PARM_DESC(fwd, "Transparent mode on every RX ring of ports with host rings");
+
 static int nm_default_pipes;
 module_param_named(default_pipes, nm_default_pipes, int, 0644);
 MODULE_PARM_DESC(default_pipes, "Ignored, kept for compatibility");

@@ -25,25 +25,59 @@
  */
 #include <linux/delay.h>
 #include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 
 #include "../core/nm_kern.h"
+#include "../linux/compat.h"
+#include "../linux/host.h"
+#include "../linux/skb_ring.h"
 
 static int nm_generic_ringsize = 1024;
 module_param_named(generic_ringsize, nm_generic_ringsize, int, 0644);
 MODULE_PARM_DESC(generic_ringsize, "Emulated adapter: slots per ring");
+
+static int nm_generic_txqdisc = 1;
+module_param_named(generic_txqdisc, nm_generic_txqdisc, int, 0644);
+MODULE_PARM_DESC(generic_txqdisc,
+		 "Emulated adapter: 1 transmits through the device's qdisc, 0 straight to the driver queue");
+
+static int nm_generic_rings = 1;
+module_param_named(generic_rings, nm_generic_rings, int, 0644);
+MODULE_PARM_DESC(generic_rings,
+		 "Emulated adapter: rings of a device that reports no queues (Linux devices always do)");
+
+static int nm_generic_mit = 100000;
+module_param_named(generic_mit, nm_generic_mit, int, 0644);
+MODULE_PARM_DESC(generic_mit,
+		 "Emulated adapter: RX wake-ups at most once per this many ns (0: every frame)");
+
+/*
+ * RX mitigation state bits: ARMED while the timer runs (a wake-up happened
+ * less than generic_mit ago), PENDING when frames came in since.
+ */
+#define NM_MIT_ARMED	0
+#define NM_MIT_PENDING	1
+
+struct nm_generic_rx {
+	struct sk_buff_head q;		/* frames not yet imported (own lock) */
+	struct hrtimer mit_timer;
+	unsigned long mit;		/* NM_MIT_* bits */
+	struct nm_kring *kring;
+};
 
 struct nm_generic {
 	struct nm_adapter up;
 	struct net_device *dev;		/* RTNL; NULL once the device is gone */
 	struct list_head link;		/* nm_generic_list, under nm_lock */
 	bool attached;			/* RTNL: rx_handler registered */
-	struct sk_buff_head *rxq;	/* per RX ring: frames not yet imported */
+	struct nm_generic_rx *rx;	/* per RX ring */
 	atomic_t *inflight;		/* per TX ring: skbs not yet released */
 	wait_queue_head_t drain_wq;	/* woken when an inflight count drops */
+	struct nm_host host;		/* host rings */
 };
 
 static LIST_HEAD(nm_generic_list);
@@ -53,60 +87,98 @@ static struct nm_generic *to_generic(struct nm_adapter *na)
 	return container_of(na, struct nm_generic, up);
 }
 
+static enum hrtimer_restart nm_generic_mit_expired(struct hrtimer *t)
+{
+	struct nm_generic_rx *x = container_of(t, struct nm_generic_rx, mit_timer);
+
+	if (test_and_clear_bit(NM_MIT_PENDING, &x->mit)) {
+		nm_kring_notify(x->kring);
+		hrtimer_forward_now(t, ns_to_ktime(max(READ_ONCE(nm_generic_mit), 1)));
+		return HRTIMER_RESTART;
+	}
+	clear_bit(NM_MIT_ARMED, &x->mit);
+	/* A frame that came in between the two tests must not wait forever. */
+	if (test_and_clear_bit(NM_MIT_PENDING, &x->mit))
+		nm_kring_notify(x->kring);
+	return HRTIMER_NORESTART;
+}
+
+/* Wake the ring's readers now, or at the end of the mitigation interval. */
+static void nm_generic_rx_notify(struct nm_generic_rx *x, struct nm_kring *k)
+{
+	int mit = READ_ONCE(nm_generic_mit);
+
+	if (mit <= 0) {
+		nm_kring_notify(k);
+		return;
+	}
+	if (test_and_set_bit(NM_MIT_ARMED, &x->mit)) {
+		set_bit(NM_MIT_PENDING, &x->mit);
+		return;
+	}
+	nm_kring_notify(k);
+	hrtimer_start(&x->mit_timer, ns_to_ktime(mit), HRTIMER_MODE_REL);
+}
+
+/* One frame, MAC header first, onto RX queue @q; consumes @skb. */
+static void nm_generic_rx_queue(struct nm_generic *g, struct sk_buff_head *q,
+				struct sk_buff *skb)
+{
+	if (skb_vlan_tag_present(skb)) {
+		/* The NIC took the tag out: the ring shows the wire frame. */
+		skb = __vlan_hwaccel_push_inside(skb);
+		if (!skb)
+			return;
+	}
+	if (skb_queue_len(q) >= g->up.num_slots[NR_RX]) {
+		kfree_skb(skb);		/* ring full: the frame is lost */
+		return;
+	}
+	skb_queue_tail(q, skb);
+}
+
 static rx_handler_result_t nm_generic_rx_handler(struct sk_buff **pskb)
 {
-	struct sk_buff *skb = *pskb;
+	struct sk_buff *skb = *pskb, *segs, *next;
 	struct nm_generic *g = rcu_dereference(skb->dev->rx_handler_data);
 	struct sk_buff_head *q;
 	u32 r = 0;
 
+	if (nm_host_injected(skb))
+		return RX_HANDLER_PASS;		/* from our host TX ring */
+	if (skb_rx_queue_recorded(skb))
+		r = skb_get_rx_queue(skb) % g->up.num_rings[NR_RX];
+	if (!nm_kring_on(&g->up.krings[NR_RX][r]))
+		return RX_HANDLER_PASS;		/* ring not in netmap mode */
 	skb = skb_share_check(skb, GFP_ATOMIC);
 	if (!skb)
 		return RX_HANDLER_CONSUMED;
-	if (skb_rx_queue_recorded(skb))
-		r = skb_get_rx_queue(skb) % g->up.num_rings[NR_RX];
-	q = &g->rxq[r];
-	if (skb_queue_len(q) >= g->up.num_slots[NR_RX]) {
-		kfree_skb(skb);		/* ring full: the frame is lost */
-		return RX_HANDLER_CONSUMED;
-	}
+	q = &g->rx[r].q;
 	/* Give the frame its link-layer header back. */
 	__skb_push(skb, skb->data - skb_mac_header(skb));
-	skb_queue_tail(q, skb);
-	nm_kring_notify(&g->up.krings[NR_RX][r]);
+	if (!skb_is_gso(skb)) {
+		nm_generic_rx_queue(g, q, skb);
+	} else {
+		/* Merged by GRO: back to the frames that were on the wire. */
+		segs = __skb_gso_segment(skb, 0, false);
+		if (IS_ERR_OR_NULL(segs)) {
+			kfree_skb(skb);
+			return RX_HANDLER_CONSUMED;
+		}
+		consume_skb(skb);
+		skb_list_walk_safe(segs, skb, next) {
+			skb_mark_not_on_list(skb);
+			nm_generic_rx_queue(g, q, skb);
+		}
+	}
+	nm_generic_rx_notify(&g->rx[r], &g->up.krings[NR_RX][r]);
 	return RX_HANDLER_CONSUMED;
 }
 
 static int nm_generic_rxsync(struct nm_kring *k, int flags)
 {
-	struct nm_generic *g = to_generic(k->na);
-	struct sk_buff_head *q = &g->rxq[k->ring_id];
-	struct nm_mem *mem = k->na->mem;
-	u32 bufsz = nm_mem_buf_size(mem), n = k->num_slots;
-	u32 space;
-
 	k->hwcur = k->rhead;
-	space = nm_dist(k->hwtail, nm_prev(k->hwcur, n), n);
-	while (space) {
-		struct sk_buff *skb = skb_dequeue(q);
-		struct netmap_slot *slot;
-
-		if (!skb)
-			break;
-		if (unlikely(skb->len > bufsz)) {
-			nm_info_rl("%s: dropping a %u-byte frame (buffers are %u)\n",
-				   k->na->name, skb->len, bufsz);
-			kfree_skb(skb);
-			continue;
-		}
-		slot = &k->ring->slot[k->hwtail];
-		skb_copy_bits(skb, 0, nm_mem_buf_addr(mem, slot->buf_idx), skb->len);
-		slot->len = skb->len;
-		slot->flags = 0;
-		consume_skb(skb);
-		k->hwtail = nm_next(k->hwtail, n);
-		space--;
-	}
+	nm_skbq_to_ring(k, &to_generic(k->na)->rx[k->ring_id].q);
 	return 0;
 }
 
@@ -122,22 +194,35 @@ static void nm_generic_tx_done(struct sk_buff *skb)
 		wake_up(&g->drain_wq);
 }
 
-static struct sk_buff *nm_generic_skb(struct nm_kring *k, struct net_device *dev,
-				      struct netmap_slot *slot)
+static bool nm_generic_own_skb(const struct sk_buff *skb)
 {
-	void *buf = nm_mem_buf_addr(k->na->mem, slot->buf_idx);
-	struct sk_buff *skb;
+	return skb->destructor == nm_generic_tx_done;
+}
 
-	skb = netdev_alloc_skb(dev, slot->len);
+/* Hand one frame to the device; false if it must be retried later. */
+static bool nm_generic_xmit(struct nm_kring *k, struct net_device *dev,
+			    u32 i, u32 nslots, u32 len)
+{
+	struct nm_generic *g = to_generic(k->na);
+	struct sk_buff *skb;
+	int rc;
+
+	skb = nm_ring_to_skb(k, i, nslots, len, dev);
 	if (!skb)
-		return NULL;
-	skb_put_data(skb, buf, slot->len);
+		return false;
 	skb_reset_mac_header(skb);
 	skb->protocol = eth_hdr(skb)->h_proto;
 	skb_set_queue_mapping(skb, k->ring_id);
 	skb->destructor = nm_generic_tx_done;
 	skb_shinfo(skb)->destructor_arg = k;
-	return skb;
+	atomic_inc(&g->inflight[k->ring_id]);
+	/* Both consume the skb, sent or dropped. */
+	if (READ_ONCE(nm_generic_txqdisc))
+		rc = dev_queue_xmit(skb);
+	else
+		rc = __dev_direct_xmit(skb, k->ring_id);
+	/* A full queue (qdisc or device) holds the sender: retried later. */
+	return rc != NET_XMIT_DROP && rc != NETDEV_TX_BUSY;
 }
 
 static int nm_generic_txsync(struct nm_kring *k, int flags)
@@ -145,23 +230,16 @@ static int nm_generic_txsync(struct nm_kring *k, int flags)
 	struct nm_generic *g = to_generic(k->na);
 	atomic_t *inflight = &g->inflight[k->ring_id];
 	struct net_device *dev = READ_ONCE(g->dev);
-	u32 n = k->num_slots, i;
+	u32 n = k->num_slots, i = k->hwcur, cnt, len;
 
 	if (!dev)
 		return -EIO;
-	for (i = k->hwcur; i != k->rhead; i = nm_next(i, n)) {
-		struct netmap_slot *slot = &k->ring->slot[i];
-		struct sk_buff *skb;
-
-		nm_slot_sanitize(k, slot);
-		slot->flags &= ~(NS_BUF_CHANGED | NS_REPORT | NS_MOREFRAG);
-		if (slot->len < ETH_HLEN)
-			continue;	/* not a frame: nothing to send */
-		skb = nm_generic_skb(k, dev, slot);
-		if (!skb)
-			break;		/* retried at the next sync */
-		atomic_inc(inflight);
-		dev_queue_xmit(skb);	/* consumes the skb, sent or dropped */
+	while (i != k->rhead && (cnt = nm_tx_frame(k, i, &len))) {
+		/* Shorter than a MAC header: not a frame, nothing to send. */
+		if (len >= ETH_HLEN && cnt <= NETMAP_MAX_FRAGS &&
+		    !nm_generic_xmit(k, dev, i, cnt, len))
+			break;
+		i = (i + cnt) % n;
 	}
 	k->hwcur = i;
 	/* Slots whose skb is still alive stay with the kernel. */
@@ -176,6 +254,7 @@ static void nm_generic_detach(struct nm_generic *g, bool dead)
 	u32 i;
 
 	ASSERT_RTNL();
+	nm_host_detach(&g->host);
 	if (g->attached) {
 		netdev_rx_handler_unregister(g->dev);
 		g->attached = false;
@@ -200,8 +279,11 @@ static void nm_generic_drain(struct nm_generic *g)
 {
 	u32 i;
 
-	for (i = 0; i < g->up.num_rings[NR_RX]; i++)
-		skb_queue_purge(&g->rxq[i]);
+	for (i = 0; i < g->up.num_rings[NR_RX]; i++) {
+		hrtimer_cancel(&g->rx[i].mit_timer);
+		skb_queue_purge(&g->rx[i].q);
+	}
+	nm_host_purge(&g->host);
 	for (i = 0; i < g->up.num_rings[NR_TX]; i++) {
 		if (!wait_event_timeout(g->drain_wq,
 					!atomic_read(&g->inflight[i]), 10 * HZ))
@@ -226,6 +308,12 @@ static int nm_generic_reg(struct nm_adapter *na, bool on)
 				nm_info_rl("%s: device already has an rx handler\n",
 					   na->name);
 			g->attached = !err;
+			if (!err)
+				err = nm_host_attach(&g->host, g->dev);
+			if (err && g->attached) {
+				netdev_rx_handler_unregister(g->dev);
+				g->attached = false;
+			}
 		}
 	} else if (g->dev) {
 		nm_generic_detach(g, false);
@@ -241,6 +329,7 @@ static int nm_generic_reg(struct nm_adapter *na, bool on)
 static void nm_generic_dtor(struct nm_adapter *na)
 {
 	struct nm_generic *g = to_generic(na);
+	u32 i;
 
 	list_del(&g->link);
 	rtnl_lock();
@@ -248,10 +337,29 @@ static void nm_generic_dtor(struct nm_adapter *na)
 		dev_put(g->dev);
 	g->dev = NULL;
 	rtnl_unlock();
+	for (i = 0; i < na->num_rings[NR_RX]; i++)
+		hrtimer_cancel(&g->rx[i].mit_timer);
 	nm_adapter_fini(na);
-	kfree(g->rxq);
+	nm_host_fini(&g->host);
+	kfree(g->rx);
 	kfree(g->inflight);
 	kfree(g);
+}
+
+static int nm_generic_host_txsync(struct nm_kring *k, int flags)
+{
+	return nm_host_txsync(k, READ_ONCE(to_generic(k->na)->dev));
+}
+
+static int nm_generic_host_rxsync(struct nm_kring *k, int flags)
+{
+	return nm_host_rxsync(&to_generic(k->na)->host, k);
+}
+
+static void nm_generic_host_send(struct nm_adapter *na, const void *frame,
+				 u32 len)
+{
+	nm_host_send(READ_ONCE(to_generic(na)->dev), frame, len);
 }
 
 static const struct nm_adapter_ops nm_generic_ops = {
@@ -259,35 +367,51 @@ static const struct nm_adapter_ops nm_generic_ops = {
 	.txsync = nm_generic_txsync,
 	.rxsync = nm_generic_rxsync,
 	.dtor = nm_generic_dtor,
+	.host_txsync = nm_generic_host_txsync,
+	.host_rxsync = nm_generic_host_rxsync,
+	.host_send = nm_generic_host_send,
 };
 
 static int nm_generic_create(struct net_device *dev, struct nm_generic **out)
 {
 	u32 slots = clamp_t(int, READ_ONCE(nm_generic_ringsize), 2, NM_MAX_SLOTS);
 	struct nm_generic *g;
-	u32 i;
+	u32 i, ntx, nrx;
 	int err;
 
 	g = kzalloc(sizeof(*g), GFP_KERNEL);
 	if (!g)
 		return -ENOMEM;
-	g->up.num_rings[NR_TX] = clamp_t(u32, dev->real_num_tx_queues, 1, NM_MAX_RINGS);
-	g->up.num_rings[NR_RX] = clamp_t(u32, dev->real_num_rx_queues, 1, NM_MAX_RINGS);
+	ntx = dev->real_num_tx_queues ?: READ_ONCE(nm_generic_rings);
+	nrx = dev->real_num_rx_queues ?: READ_ONCE(nm_generic_rings);
+
+	g->up.num_rings[NR_TX] = clamp_t(u32, ntx, 1, NM_MAX_RINGS);
+	g->up.num_rings[NR_RX] = clamp_t(u32, nrx, 1, NM_MAX_RINGS);
+	g->up.num_host_rings[NR_TX] = nm_host_rings_avail();
+	g->up.num_host_rings[NR_RX] = nm_host_rings_avail();
 	g->up.num_slots[NR_TX] = slots;
 	g->up.num_slots[NR_RX] = slots;
-	g->rxq = kcalloc(g->up.num_rings[NR_RX], sizeof(*g->rxq), GFP_KERNEL);
+	g->rx = kcalloc(g->up.num_rings[NR_RX], sizeof(*g->rx), GFP_KERNEL);
 	g->inflight = kcalloc(g->up.num_rings[NR_TX], sizeof(*g->inflight),
 			      GFP_KERNEL);
-	if (!g->rxq || !g->inflight) {
+	if (!g->rx || !g->inflight) {
 		err = -ENOMEM;
 		goto err_free;
 	}
-	for (i = 0; i < g->up.num_rings[NR_RX]; i++)
-		skb_queue_head_init(&g->rxq[i]);
+	for (i = 0; i < g->up.num_rings[NR_RX]; i++) {
+		skb_queue_head_init(&g->rx[i].q);
+		nm_hrtimer_setup(&g->rx[i].mit_timer, nm_generic_mit_expired,
+				 CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	}
 	init_waitqueue_head(&g->drain_wq);
+	err = nm_host_init(&g->host, &g->up, nm_generic_own_skb);
+	if (err)
+		goto err_free;
 	err = nm_adapter_init(&g->up, dev->name, &nm_generic_ops, nm_mem_global());
 	if (err)
 		goto err_free;
+	for (i = 0; i < g->up.num_rings[NR_RX]; i++)
+		g->rx[i].kring = &g->up.krings[NR_RX][i];
 	g->dev = dev;		/* the caller's reference becomes ours */
 	g->up.refcount = 1;
 	list_add(&g->link, &nm_generic_list);
@@ -295,7 +419,8 @@ static int nm_generic_create(struct net_device *dev, struct nm_generic **out)
 	return 0;
 
 err_free:
-	kfree(g->rxq);
+	nm_host_fini(&g->host);
+	kfree(g->rx);
 	kfree(g->inflight);
 	kfree(g);
 	return err;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Build the debug kernel (KASAN, kmemleak, lockdep, KFENCE) from Debian's
-# linux-source-6.12 and the config fragment shared/kernel/debug.config:
+# linux-source-6.12 and the config fragment shared/kernel/debug.config
+# followed by this project's additions (tests/vm/debug-netmap.config):
 # tinyconfig + merge_config.sh -m + olddefconfig, then bzImage and modules.
-# The built tree is cached by (source version, sha of the fragment); a
+# The built tree is cached by (source version, sha of both fragments); a
 # cached rerun takes seconds.
 #
 # usage: build-debug-kernel.sh
@@ -15,10 +16,17 @@ source "$(dirname "$0")/lib.sh"
 
 SRC_PKG=linux-source-6.12
 
+# The shared fragment and ours, in one file named after its contents.
 fragment_path() {
 	local f=${NETMAP_DEBUG_CONFIG:-$NMT_REPO/../shared/kernel/debug.config}
+	local tmp out
 	[[ -r $f ]] || die "debug config fragment not found: $f (set NETMAP_DEBUG_CONFIG)"
-	realpath "$f"
+	mkdir -p "$NMT_CACHE/debug"
+	tmp=$(mktemp "$NMT_CACHE/debug/fragment.XXXXXX")
+	cat "$f" "$NMT_VM_DIR/debug-netmap.config" >"$tmp"
+	out="$NMT_CACHE/debug/fragment-$(nmt_short_sha "$tmp").config"
+	mv "$tmp" "$out"
+	echo "$out"
 }
 
 extract_source() { # version dir
@@ -102,6 +110,7 @@ prune() { # key-to-keep
 		msg "removing old debug kernel $(basename "$d")"
 		rm -rf "$d"
 	done
+	find "$NMT_CACHE/debug" -maxdepth 1 -name 'fragment-*.config' ! -name "fragment-${1##*-}.config" -delete
 }
 
 main() {

@@ -33,6 +33,7 @@ setup() {
 	mount -t devtmpfs devtmpfs /dev 2>/dev/null
 	mount -t debugfs debugfs /sys/kernel/debug
 	mount -t tmpfs tmpfs /tmp
+	mkdir -p /run && mount -t tmpfs tmpfs /run	# ip netns keeps its mounts here
 	exec </dev/null >/dev/ttyS1 2>&1
 	echo "@@nmt uname $(uname -r)"
 }

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copies between socket buffers and netmap ring slots.
+ *
+ * RX: a frame longer than a buffer spans several slots, every one but the
+ * last marked NS_MOREFRAG (at most NETMAP_MAX_FRAGS). TX: a frame is a run
+ * of slots ending with one without NS_MOREFRAG; a run not yet complete at
+ * head waits for the next sync.
+ */
+#include <linux/etherdevice.h>
+#include <linux/netdevice.h>
+
+#include "skb_ring.h"
+
+/*
+ * Move queued frames into the free slots of RX ring @k (from hwtail on).
+ * Called with the ring's sync_lock held; @q may be fed concurrently.
+ */
+void nm_skbq_to_ring(struct nm_kring *k, struct sk_buff_head *q)
+{
+	struct nm_mem *mem = k->na->mem;
+	u32 bufsz = nm_mem_buf_size(mem), n = k->num_slots;
+	u32 space = nm_dist(k->hwtail, nm_prev(k->hwcur, n), n);
+	struct sk_buff *skb;
+
+	while (space && (skb = skb_dequeue(q))) {
+		u32 need = max_t(u32, DIV_ROUND_UP(skb->len, bufsz), 1);
+		u32 off = 0;
+
+		if (unlikely(need > NETMAP_MAX_FRAGS || need >= n)) {
+			nm_info_rl("%s: dropping a %u-byte frame (%u slots of %u bytes)\n",
+				   k->na->name, skb->len, need, bufsz);
+			kfree_skb(skb);
+			continue;
+		}
+		if (need > space) {
+			skb_queue_head(q, skb);	/* the rest of it next time */
+			break;
+		}
+		do {
+			struct netmap_slot *slot = &k->ring->slot[k->hwtail];
+			u32 chunk = min(bufsz, skb->len - off);
+
+			skb_copy_bits(skb, off, nm_mem_buf_addr(mem, slot->buf_idx),
+				      chunk);
+			off += chunk;
+			slot->len = chunk;
+			slot->flags = off < skb->len ? NS_MOREFRAG : 0;
+			k->hwtail = nm_next(k->hwtail, n);
+			space--;
+		} while (off < skb->len);
+		consume_skb(skb);
+	}
+}
+
+/*
+ * The frame starting at slot @i of TX ring @k (before head): returns its
+ * number of slots and sets *@len, or returns 0 if it is not complete yet.
+ * Sanitises the slots and clears the flags the kernel consumes.
+ */
+u32 nm_tx_frame(struct nm_kring *k, u32 i, u32 *len)
+{
+	u32 n = k->num_slots, cnt = 0, total = 0;
+
+	for (; i != k->rhead; i = nm_next(i, n)) {
+		struct netmap_slot *s = &k->ring->slot[i];
+
+		nm_slot_sanitize(k, s);
+		s->flags &= ~(NS_BUF_CHANGED | NS_REPORT);
+		total += s->len;
+		cnt++;
+		if (!(s->flags & NS_MOREFRAG)) {
+			*len = total;
+			return cnt;
+		}
+	}
+	return 0;
+}
+
+/* A new socket buffer for @dev holding the @nslots slots from @i on. */
+struct sk_buff *nm_ring_to_skb(struct nm_kring *k, u32 i, u32 nslots, u32 len,
+			       struct net_device *dev)
+{
+	struct nm_mem *mem = k->na->mem;
+	struct sk_buff *skb;
+
+	skb = netdev_alloc_skb(dev, len);
+	if (!skb)
+		return NULL;
+	for (; nslots; nslots--, i = nm_next(i, k->num_slots)) {
+		struct netmap_slot *s = &k->ring->slot[i];
+
+		skb_put_data(skb, nm_mem_buf_addr(mem, s->buf_idx), s->len);
+	}
+	return skb;
+}
+
+/* Hand a frame to the stack of @dev as if the device had received it. */
+void nm_skb_to_stack(struct sk_buff *skb, struct net_device *dev)
+{
+	skb->protocol = eth_type_trans(skb, dev);
+	skb->priority = NM_SKB_PRIO_INJECTED;
+	netif_rx(skb);
+}
