@@ -73,6 +73,17 @@ st=$?
 result $st "mixed sizes 60..1514 $B -> $A: none lost, verified byte by byte"
 [ $st -eq 0 ] || show $T/mixed.tx $T/mixed.rx
 
+# 2b. straight to the driver queue, bypassing the qdisc (generic_txqdisc=0)
+Q=/sys/module/netmap/parameters/generic_txqdisc
+echo 0 >$Q
+pair direct -i netmap:$B -f rx -n 3000 -w 0 -- -i netmap:$A -f tx -n 3000 -R 3000 -w 0
+echo 1 >$Q
+has $T/direct.rx '^Received 3000 packets 180000 bytes' &&
+	has $T/direct.rx '^Lost 0 packets, 0 out of order$' && [ $txrc -eq 0 ]
+st=$?
+result $st "generic_txqdisc=0: 3000 frames $A -> $B, none lost"
+[ $st -eq 0 ] || show $T/direct.tx $T/direct.rx
+
 # 3. the receiver's device goes down and up while its port is open
 timeout 60 pkt-gen -i netmap:$B -f rx -n 2000 -w 0 >$T/du.rx 2>&1 &
 rxpid=$!

@@ -405,6 +405,55 @@ static void test_host_to_stack(struct nmt_port *p)
 	}
 }
 
+/* The stack sends through a VLAN device on A: the frame carries its tag. */
+static void test_vlan(struct nmt_port *p)
+{
+	struct netmap_ring *hrx = nmt_rxring(p, p->reg.nr_rx_rings);
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(5557) };
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(9995) };
+	uint64_t end = nmt_now_ms() + 3000;
+	uint8_t payload[300];
+	int s, found = 0;
+
+	if (sh("/sbin/ip link add link %s name %s.5 type vlan id 5 2>/dev/null", A, A)) {
+		skip("no 802.1Q support", "a VLAN device's frame keeps its tag");
+		return;
+	}
+	sh("/sbin/ip link set dev %s.5 up && /sbin/ip addr add 10.77.5.1/24 dev %s.5 && "
+	   "/sbin/ip neigh replace 10.77.5.2 lladdr 02:00:00:00:77:02 dev %s.5 nud permanent",
+	   A, A, A);
+	s = socket(AF_INET, SOCK_DGRAM, 0);
+	inet_pton(AF_INET, "10.77.5.1", &sa.sin_addr);
+	inet_pton(AF_INET, "10.77.5.2", &to.sin_addr);
+	nmt_fill(payload, sizeof(payload), 55);
+	if (s < 0 || bind(s, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    sendto(s, payload, sizeof(payload), 0, (struct sockaddr *)&to, sizeof(to)) < 0)
+		diag("vlan socket: %s", strerror(errno));
+	while (!found && nmt_now_ms() < end) {
+		uint32_t j;
+
+		nmt_rxsync(p->fd);
+		for (j = hrx->head; j != hrx->tail; j = nmt_next(hrx, j)) {
+			const uint8_t *f = (const uint8_t *)slot_buf(hrx, j);
+			const uint8_t *ip = f + 18, *u = ip + 20;
+
+			if (hrx->slot[j].len < 18 + 28 + sizeof(payload) ||
+			    get16(f + 12) != 0x8100 || get16(f + 16) != 0x0800 ||
+			    ip[9] != 17 || get16(u + 2) != 9995)
+				continue;
+			found = (get16(f + 14) & 0xfff) == 5 &&
+				!memcmp(u + 8, payload, sizeof(payload)) ? 1 : -1;
+		}
+		hrx->head = hrx->cur = hrx->tail;
+		if (!found)
+			nmt_sleep_ms(2);
+	}
+	is(found, 1, "a frame sent through %s.5 reaches the host RX ring tagged with VLAN 5", A);
+	if (s >= 0)
+		close(s);
+	sh("/sbin/ip link del %s.5", A);
+}
+
 static void mark_even(struct netmap_slot *s, const uint8_t *f, void *arg)
 {
 	const uint8_t *u = udp_port(f, s->len, 9997);
@@ -532,6 +581,7 @@ int main(void)
 	if (is_err(err, 0, "register %s in NR_REG_NIC_SW", A)) {
 		test_stack_to_host(&p);
 		test_host_to_stack(&p);
+		test_vlan(&p);
 		test_forward(&p);
 		nmt_port_close(&p);
 	}
