@@ -50,6 +50,7 @@ demo:
 
 bench:
 	bench/run.sh
+	bench/generic.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/kernel clean

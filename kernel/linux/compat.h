@@ -26,6 +26,18 @@ static inline void nm_hrtimer_setup(struct hrtimer *t,
 #endif
 }
 
+#include <linux/timer.h>
+
+/* 6.2: del_timer_sync() became timer_delete_sync(). */
+static inline void nm_timer_delete_sync(struct timer_list *t)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	timer_delete_sync(t);
+#else
+	del_timer_sync(t);
+#endif
+}
+
 /* 6.4: skb_gso_segment() and its kin moved to <net/gso.h>. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
 #include <net/gso.h>

@@ -3,13 +3,12 @@
  * The generic (emulated) adapter: netmap rings on any network device,
  * backed by the device's ordinary paths.
  *
- * RX: an rx_handler takes every frame before the stack sees it and queues
- * it on the RX ring of its queue (bounded by the ring size); rxsync copies
- * queued frames into free slots.
- * TX: txsync copies each slot into a socket buffer and hands it to
- * dev_queue_xmit() on the ring's queue. A slot becomes free again when its
- * socket buffer is released (the skb destructor counts completions), so a
- * sender cannot run further ahead of the device than one ring.
+ * RX (this file): an rx_handler takes the frames of the queues whose RX
+ * ring is in netmap mode before the stack sees them (GRO merges cut back to
+ * wire frames, VLAN tags the NIC took out put back) and queues them on that
+ * ring, bounded by the ring size; rxsync copies queued frames into free
+ * slots. Readers are woken at most once per generic_mit nanoseconds.
+ * TX: generic_tx.c. Host rings: ../linux/host.c.
  *
  * Lifetime and locking:
  *  - generic adapters are listed in nm_generic_list under nm_lock, keyed by
@@ -21,7 +20,7 @@
  *    the rx_handler and gives the device reference back; the adapter itself
  *    lives on until its last user closes;
  *  - skbs in flight point to their kring (destructor_arg); unregistering the
- *    data path waits until none is left.
+ *    data path waits until none is left (generic_tx.c).
  */
 #include <linux/delay.h>
 #include <linux/etherdevice.h>
@@ -31,19 +30,13 @@
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 
-#include "../core/nm_kern.h"
+#include "generic.h"
 #include "../linux/compat.h"
-#include "../linux/host.h"
 #include "../linux/skb_ring.h"
 
 static int nm_generic_ringsize = 1024;
 module_param_named(generic_ringsize, nm_generic_ringsize, int, 0644);
 MODULE_PARM_DESC(generic_ringsize, "Emulated adapter: slots per ring");
-
-static int nm_generic_txqdisc = 1;
-module_param_named(generic_txqdisc, nm_generic_txqdisc, int, 0644);
-MODULE_PARM_DESC(generic_txqdisc,
-		 "Emulated adapter: 1 transmits through the device's qdisc, 0 straight to the driver queue");
 
 static int nm_generic_rings = 1;
 module_param_named(generic_rings, nm_generic_rings, int, 0644);
@@ -62,30 +55,7 @@ MODULE_PARM_DESC(generic_mit,
 #define NM_MIT_ARMED	0
 #define NM_MIT_PENDING	1
 
-struct nm_generic_rx {
-	struct sk_buff_head q;		/* frames not yet imported (own lock) */
-	struct hrtimer mit_timer;
-	unsigned long mit;		/* NM_MIT_* bits */
-	struct nm_kring *kring;
-};
-
-struct nm_generic {
-	struct nm_adapter up;
-	struct net_device *dev;		/* RTNL; NULL once the device is gone */
-	struct list_head link;		/* nm_generic_list, under nm_lock */
-	bool attached;			/* RTNL: rx_handler registered */
-	struct nm_generic_rx *rx;	/* per RX ring */
-	atomic_t *inflight;		/* per TX ring: skbs not yet released */
-	wait_queue_head_t drain_wq;	/* woken when an inflight count drops */
-	struct nm_host host;		/* host rings */
-};
-
 static LIST_HEAD(nm_generic_list);
-
-static struct nm_generic *to_generic(struct nm_adapter *na)
-{
-	return container_of(na, struct nm_generic, up);
-}
 
 static enum hrtimer_restart nm_generic_mit_expired(struct hrtimer *t)
 {
@@ -182,71 +152,6 @@ static int nm_generic_rxsync(struct nm_kring *k, int flags)
 	return 0;
 }
 
-static void nm_generic_tx_done(struct sk_buff *skb)
-{
-	struct nm_kring *k = skb_shinfo(skb)->destructor_arg;
-	struct nm_generic *g = to_generic(k->na);
-
-	atomic_dec(&g->inflight[k->ring_id]);
-	nm_kring_notify(k);
-	/* Only an unbind waits here: skip the queue lock on the hot path. */
-	if (wq_has_sleeper(&g->drain_wq))
-		wake_up(&g->drain_wq);
-}
-
-static bool nm_generic_own_skb(const struct sk_buff *skb)
-{
-	return skb->destructor == nm_generic_tx_done;
-}
-
-/* Hand one frame to the device; false if it must be retried later. */
-static bool nm_generic_xmit(struct nm_kring *k, struct net_device *dev,
-			    u32 i, u32 nslots, u32 len)
-{
-	struct nm_generic *g = to_generic(k->na);
-	struct sk_buff *skb;
-	int rc;
-
-	skb = nm_ring_to_skb(k, i, nslots, len, dev);
-	if (!skb)
-		return false;
-	skb_reset_mac_header(skb);
-	skb->protocol = eth_hdr(skb)->h_proto;
-	skb_set_queue_mapping(skb, k->ring_id);
-	skb->destructor = nm_generic_tx_done;
-	skb_shinfo(skb)->destructor_arg = k;
-	atomic_inc(&g->inflight[k->ring_id]);
-	/* Both consume the skb, sent or dropped. */
-	if (READ_ONCE(nm_generic_txqdisc))
-		rc = dev_queue_xmit(skb);
-	else
-		rc = __dev_direct_xmit(skb, k->ring_id);
-	/* A full queue (qdisc or device) holds the sender: retried later. */
-	return rc != NET_XMIT_DROP && rc != NETDEV_TX_BUSY;
-}
-
-static int nm_generic_txsync(struct nm_kring *k, int flags)
-{
-	struct nm_generic *g = to_generic(k->na);
-	atomic_t *inflight = &g->inflight[k->ring_id];
-	struct net_device *dev = READ_ONCE(g->dev);
-	u32 n = k->num_slots, i = k->hwcur, cnt, len;
-
-	if (!dev)
-		return -EIO;
-	while (i != k->rhead && (cnt = nm_tx_frame(k, i, &len))) {
-		/* Shorter than a MAC header: not a frame, nothing to send. */
-		if (len >= ETH_HLEN && cnt <= NETMAP_MAX_FRAGS &&
-		    !nm_generic_xmit(k, dev, i, cnt, len))
-			break;
-		i = (i + cnt) % n;
-	}
-	k->hwcur = i;
-	/* Slots whose skb is still alive stay with the kernel. */
-	k->hwtail = (k->hwcur + n - 1 - min_t(u32, atomic_read(inflight), n - 1)) % n;
-	return 0;
-}
-
 /* RTNL held. Stop the rings and let the device go. */
 static void nm_generic_detach(struct nm_generic *g, bool dead)
 {
@@ -284,12 +189,7 @@ static void nm_generic_drain(struct nm_generic *g)
 		skb_queue_purge(&g->rx[i].q);
 	}
 	nm_host_purge(&g->host);
-	for (i = 0; i < g->up.num_rings[NR_TX]; i++) {
-		if (!wait_event_timeout(g->drain_wq,
-					!atomic_read(&g->inflight[i]), 10 * HZ))
-			pr_err(NM_NAME ": %s: %d transmitted frames never released\n",
-			       g->up.name, atomic_read(&g->inflight[i]));
-	}
+	nm_generic_tx_drain(g);
 }
 
 static int nm_generic_reg(struct nm_adapter *na, bool on)
@@ -341,8 +241,8 @@ static void nm_generic_dtor(struct nm_adapter *na)
 		hrtimer_cancel(&g->rx[i].mit_timer);
 	nm_adapter_fini(na);
 	nm_host_fini(&g->host);
+	nm_generic_tx_fini(g);
 	kfree(g->rx);
-	kfree(g->inflight);
 	kfree(g);
 }
 
@@ -392,9 +292,7 @@ static int nm_generic_create(struct net_device *dev, struct nm_generic **out)
 	g->up.num_slots[NR_TX] = slots;
 	g->up.num_slots[NR_RX] = slots;
 	g->rx = kcalloc(g->up.num_rings[NR_RX], sizeof(*g->rx), GFP_KERNEL);
-	g->inflight = kcalloc(g->up.num_rings[NR_TX], sizeof(*g->inflight),
-			      GFP_KERNEL);
-	if (!g->rx || !g->inflight) {
+	if (!g->rx) {
 		err = -ENOMEM;
 		goto err_free;
 	}
@@ -412,16 +310,20 @@ static int nm_generic_create(struct net_device *dev, struct nm_generic **out)
 		goto err_free;
 	for (i = 0; i < g->up.num_rings[NR_RX]; i++)
 		g->rx[i].kring = &g->up.krings[NR_RX][i];
+	err = nm_generic_tx_init(g);
+	if (err)
+		goto err_fini;
 	g->dev = dev;		/* the caller's reference becomes ours */
 	g->up.refcount = 1;
 	list_add(&g->link, &nm_generic_list);
 	*out = g;
 	return 0;
 
+err_fini:
+	nm_adapter_fini(&g->up);
 err_free:
 	nm_host_fini(&g->host);
 	kfree(g->rx);
-	kfree(g->inflight);
 	kfree(g);
 	return err;
 }
