@@ -12,7 +12,9 @@
  *
  * Lifetime and locking:
  *  - generic adapters are listed in nm_generic_list under nm_lock, keyed by
- *    the net_device they hold a reference on;
+ *    the net_device they hold a reference on, and in nm_generic_devs under
+ *    RTNL while they hold it (our own map for the device notifier, which
+ *    cannot take nm_lock);
  *  - the rx_handler and the registration of the port's data path are under
  *    RTNL; the rx_handler reads its adapter through rx_handler_data (RCU);
  *  - NETDEV_UNREGISTER (RTNL held, nm_lock NOT taken: nm_lock -> RTNL is the
@@ -56,6 +58,7 @@ MODULE_PARM_DESC(generic_mit,
 #define NM_MIT_PENDING	1
 
 static LIST_HEAD(nm_generic_list);
+static LIST_HEAD(nm_generic_devs);
 
 static enum hrtimer_restart nm_generic_mit_expired(struct hrtimer *t)
 {
@@ -166,6 +169,7 @@ static void nm_generic_detach(struct nm_generic *g, bool dead)
 	}
 	if (!dead)
 		return;
+	list_del_init(&g->dev_link);
 	for (t = NR_TX; t < NR_TXRX; t++) {
 		for (i = 0; i < nm_total_rings(&g->up, t); i++) {
 			struct nm_kring *k = &g->up.krings[t][i];
@@ -233,6 +237,7 @@ static void nm_generic_dtor(struct nm_adapter *na)
 
 	list_del(&g->link);
 	rtnl_lock();
+	list_del_init(&g->dev_link);
 	if (g->dev)
 		dev_put(g->dev);
 	g->dev = NULL;
@@ -282,6 +287,7 @@ static int nm_generic_create(struct net_device *dev, struct nm_generic **out)
 	g = kzalloc(sizeof(*g), GFP_KERNEL);
 	if (!g)
 		return -ENOMEM;
+	INIT_LIST_HEAD(&g->dev_link);
 	ntx = dev->real_num_tx_queues ?: READ_ONCE(nm_generic_rings);
 	nrx = dev->real_num_rx_queues ?: READ_ONCE(nm_generic_rings);
 
@@ -313,12 +319,26 @@ static int nm_generic_create(struct net_device *dev, struct nm_generic **out)
 	err = nm_generic_tx_init(g);
 	if (err)
 		goto err_fini;
+	/*
+	 * From now on the notifier finds us: unless the device is already on
+	 * its way out, in which case its NETDEV_UNREGISTER is past.
+	 */
+	rtnl_lock();
+	if (dev->reg_state != NETREG_REGISTERED) {
+		rtnl_unlock();
+		err = -ENXIO;
+		goto err_tx;
+	}
 	g->dev = dev;		/* the caller's reference becomes ours */
+	list_add(&g->dev_link, &nm_generic_devs);
+	rtnl_unlock();
 	g->up.refcount = 1;
 	list_add(&g->link, &nm_generic_list);
 	*out = g;
 	return 0;
 
+err_tx:
+	nm_generic_tx_fini(g);
 err_fini:
 	nm_adapter_fini(&g->up);
 err_free:
@@ -356,15 +376,20 @@ static int nm_generic_netdev_event(struct notifier_block *nb,
 				   unsigned long event, void *ptr)
 {
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
-	struct nm_generic *g;
+	struct nm_generic *g, *tmp;
+	int ret = NOTIFY_DONE;
 
-	if (event != NETDEV_UNREGISTER ||
-	    rcu_access_pointer(dev->rx_handler) != nm_generic_rx_handler)
+	if (event != NETDEV_UNREGISTER)
 		return NOTIFY_DONE;
-	g = rtnl_dereference(dev->rx_handler_data);
-	nm_info_rl("%s: device unregistered while in netmap mode\n", g->up.name);
-	nm_generic_detach(g, true);
-	return NOTIFY_OK;
+	list_for_each_entry_safe(g, tmp, &nm_generic_devs, dev_link) {
+		if (g->dev != dev)
+			continue;
+		nm_info_rl("%s: device unregistered while in netmap mode\n",
+			   g->up.name);
+		nm_generic_detach(g, true);
+		ret = NOTIFY_OK;
+	}
+	return ret;
 }
 
 static struct notifier_block nm_generic_notifier = {

@@ -41,6 +41,7 @@ struct nm_generic {
 	struct nm_adapter up;
 	struct net_device *dev;		/* RTNL; NULL once the device is gone */
 	struct list_head link;		/* nm_generic_list, under nm_lock */
+	struct list_head dev_link;	/* nm_generic_devs while dev is set, RTNL */
 	bool attached;			/* RTNL: rx_handler registered */
 	struct nm_generic_rx *rx;	/* per RX ring */
 	struct nm_generic_tx *tx;	/* per TX ring */

@@ -20,6 +20,7 @@
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -549,6 +550,51 @@ static void test_forward(struct nmt_port *p)
 	nmt_port_close(&q);
 }
 
+struct poller {
+	int fd;
+	int rc;
+	uint64_t ms;
+};
+
+static void *poll_thread(void *arg)
+{
+	struct poller *pt = arg;
+	struct pollfd p = { .fd = pt->fd, .events = POLLIN };
+	uint64_t t0 = nmt_now_ms();
+
+	pt->rc = poll(&p, 1, 1500);
+	pt->ms = nmt_now_ms() - t0;
+	return NULL;
+}
+
+/* close() while another thread sleeps in poll() on the same NIC port */
+static void test_close_while_polled(void)
+{
+	struct nmt_req rq = { .mode = NR_REG_NIC_SW };
+	struct poller pt = { 0 };
+	struct nmt_port p;
+	pthread_t th;
+	int err, i;
+
+	for (i = 0; i < 3; i++) {
+		err = nmt_port_open(&p, A, &rq);
+		if (err)
+			break;
+		pt.fd = p.fd;
+		pthread_create(&th, NULL, poll_thread, &pt);
+		nmt_sleep_ms(200);
+		nmt_port_close(&p);
+		pthread_join(th, NULL);
+	}
+	is_err(err, 0, "open %s*, poll in a thread, close meanwhile: 3 rounds", A);
+	ok(pt.rc >= 0 && pt.ms < 3000, "the poll returned (rc %d after %llu ms)",
+	   pt.rc, (unsigned long long)pt.ms);
+	err = nmt_port_open(&p, A, &rq);
+	is_err(err, 0, "%s opens again afterwards", A);
+	if (!err)
+		nmt_port_close(&p);
+}
+
 int main(void)
 {
 	const char *nics = getenv("NETMAP_NICS");
@@ -585,6 +631,7 @@ int main(void)
 		test_forward(&p);
 		nmt_port_close(&p);
 	}
+	test_close_while_polled();
 	sh("/sbin/ip addr del %s/24 dev %s", IP_A, A);
 	sh("/sbin/ip neigh del %s dev %s; /sbin/ip link set dev %s promisc off",
 	   IP_PEER, A, B);
