@@ -532,6 +532,29 @@ u32 nm_mem_nbufs(const struct nm_mem *mem)
 	return mem->pool[NM_POOL_BUF].objtotal;
 }
 
+u32 nm_mem_buf_nclusters(const struct nm_mem *mem)
+{
+	return mem->pool[NM_POOL_BUF].nclust;
+}
+
+void *nm_mem_buf_cluster(const struct nm_mem *mem, u32 c, u32 *size)
+{
+	const struct nm_pool *p = &mem->pool[NM_POOL_BUF];
+
+	*size = p->clustsize;
+	return c < p->nclust ? p->clust[c] : NULL;
+}
+
+u32 nm_mem_buf_cluster_of(const struct nm_mem *mem, u32 idx, u32 *offset)
+{
+	const struct nm_pool *p = &mem->pool[NM_POOL_BUF];
+
+	if (unlikely(idx >= p->objtotal))
+		idx = 0;
+	*offset = (idx & ((1U << p->shift) - 1)) * p->objsize;
+	return idx >> p->shift;
+}
+
 u64 nm_mem_buf_pool_ofs(const struct nm_mem *mem)
 {
 	return mem->pool[NM_POOL_BUF].ofs;

@@ -82,6 +82,15 @@ u32 nm_mem_buf_alloc(struct nm_mem *mem);
 void nm_mem_buf_free(struct nm_mem *mem, u32 idx);
 /* Kernel address of buffer idx; buffer 0 for any idx out of range. Never NULL while active. */
 void *nm_mem_buf_addr(const struct nm_mem *mem, u32 idx);
+
+/*
+ * The buffer pool's clusters (physically contiguous, for DMA mapping by
+ * native drivers): count, address and size of cluster c, and the cluster
+ * holding buffer idx (buffer 0 for an idx out of range) with its offset.
+ */
+u32 nm_mem_buf_nclusters(const struct nm_mem *mem);
+void *nm_mem_buf_cluster(const struct nm_mem *mem, u32 c, u32 *size);
+u32 nm_mem_buf_cluster_of(const struct nm_mem *mem, u32 idx, u32 *offset);
 static inline bool nm_mem_buf_valid(const struct nm_mem *mem, u32 idx)
 {
 	return idx >= 2 && idx < nm_mem_nbufs(mem);

@@ -9,6 +9,7 @@
 #include <net/net_namespace.h>
 
 #include "nm_kern.h"
+#include "../native/native.h"
 
 /* 0: native if available, else emulated; 1: native only; 2: emulated only. */
 static int nm_admode;
@@ -27,6 +28,14 @@ static int nm_netdev_get(const struct nm_port_req *req, struct nm_adapter **out)
 	dev = dev_get_by_name(current->nsproxy->net_ns, req->name);
 	if (!dev)
 		return -ENXIO;
+	if (mode != 2) {
+		int err = nm_native_get(dev, out);
+
+		if (err != -ENOENT) {
+			dev_put(dev);
+			return err;
+		}
+	}
 	if (mode == 1) {
 		dev_put(dev);
 		nm_info_rl("%s: no native netmap support (admode=1)\n", req->name);

@@ -5,6 +5,7 @@
 # at /sbin/ip with the shared libraries it needs.
 #
 # usage: make-initramfs.sh --out FILE.cpio.gz --ko NETMAP.KO --kernel NAME
+#          [--driver-ko FILE]... (netmap-enabled drivers, put in /lib/netmap)
 #          [--tests DIR [--filter GLOB[,GLOB...]]] [--payload SCRIPT]
 #          [--bin FILE]... [--modules NAME[,NAME...]] [--timeout SECS]
 #          [--nics MODEL[,MODEL...]]
@@ -14,7 +15,7 @@ set -euo pipefail
 # shellcheck source=tests/vm/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-OUT='' KO='' KERNEL='' TESTS='' FILTER='' PAYLOAD='' MODULES='' TIMEOUT=300 NICS=''
+OUT='' KO='' DRIVER_KOS=() KERNEL='' TESTS='' FILTER='' PAYLOAD='' MODULES='' TIMEOUT=300 NICS=''
 BINS=()
 
 usage() { sed -n '2,13s/^# \{0,1\}//p' "$0" >&2; exit 2; }
@@ -24,6 +25,7 @@ parse_args() {
 		case $1 in
 		--out) OUT=$2 ;;
 		--ko) KO=$2 ;;
+		--driver-ko) DRIVER_KOS+=("$2") ;;
 		--kernel) KERNEL=$2 ;;
 		--tests) TESTS=$2 ;;
 		--filter) FILTER=$2 ;;
@@ -174,6 +176,11 @@ populate() { # root
 	cp "$NMT_VM_DIR/guest-init.sh" "$root/init"
 	chmod 755 "$root/init"
 	cp "$KO" "$root/netmap.ko"
+	# netmap-enabled NIC drivers: the tests swap them in and back out
+	if ((${#DRIVER_KOS[@]})); then
+		mkdir -p "$root/lib/netmap"
+		cp "${DRIVER_KOS[@]}" "$root/lib/netmap/"
+	fi
 	add_iproute2 "$root"
 	[[ -n $TESTS ]] && add_tests "$root"
 	[[ -n $PAYLOAD ]] && cp "$PAYLOAD" "$root/payload.sh"

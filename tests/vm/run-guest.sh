@@ -16,6 +16,9 @@
 #                          virtio-net-pci e1000 e1000e rtl8139 vmxnet3; their
 #                          drivers' modules are loaded; the tests get
 #                          NETMAP_NICS="eth0 eth1 ..." in the same order
+#   --drivers LIST         netmap-enabled drivers built for stock kernels and
+#                          put in the guest's /lib/netmap (default: realtek;
+#                          '' for none); see ./configure --drivers
 #   --timeout SECS         per test program (default 300)
 #   --guest-timeout SECS   hard limit for the whole guest (default 1200)
 #   --qemu-args "ARGS"     extra QEMU arguments (e.g. NICs)
@@ -29,7 +32,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 KERNEL='' SRC='' WORK='' TIMEOUT=300 GUEST_TIMEOUT=1200 QEMU_ARGS='' BOOT_FLAGS=() NICS=''
-VMLINUZ='' KBUILD='' MODTREE=''
+VMLINUZ='' KBUILD='' MODTREE='' NATIVE_DRIVERS=realtek
 INITRD_ARGS=()
 
 usage() { sed -n '2,26s/^# \{0,1\}//p' "$0" >&2; exit 2; }
@@ -47,6 +50,7 @@ parse_args() {
 		--guest-timeout) GUEST_TIMEOUT=$2 ;;
 		--qemu-args) QEMU_ARGS=$2 ;;
 		--nics) NICS=$2 ;;
+		--drivers) NATIVE_DRIVERS=$2 ;;
 		--work) WORK=$2 ;;
 		--quiet | --plain) BOOT_FLAGS+=("$1"); shift; continue ;;
 		-*) usage ;;
@@ -90,10 +94,21 @@ main() {
 	mkdir -p "$WORK"
 	rm -rf "$WORK/run"
 	msg "[$KERNEL] building netmap.ko for $NMT_KREL"
-	"$NMT_VM_DIR/build-module.sh" "$SRC" "$NMT_KBUILD" "$WORK/module" ||
+	# Stock kernels also get the netmap-enabled drivers, from the sources
+	# of the same Debian kernel (the debug kernel has them built in).
+	local drv=() ko dko=() dsrc
+	if [[ $NMT_KIND == stock && -n $NATIVE_DRIVERS ]]; then
+		dsrc=$("$NMT_VM_DIR/driver-sources.sh" "$NMT_KNAME") ||
+			build_failed "fetch the driver sources of Linux $NMT_KNAME"
+		drv=("$dsrc" "$NATIVE_DRIVERS")
+	fi
+	"$NMT_VM_DIR/build-module.sh" "$SRC" "$NMT_KBUILD" "$WORK/module" "${drv[@]}" ||
 		build_failed "build netmap.ko for $NMT_KREL"
+	for ko in "$WORK"/module/drivers/*.ko; do
+		[[ -f $ko ]] && dko+=(--driver-ko "$ko")
+	done
 	"$NMT_VM_DIR/make-initramfs.sh" --out "$WORK/initrd.cpio.gz" --ko "$WORK/module/netmap.ko" \
-		--kernel "$KERNEL" --timeout "$TIMEOUT" "${INITRD_ARGS[@]}" ||
+		--kernel "$KERNEL" --timeout "$TIMEOUT" "${dko[@]}" "${INITRD_ARGS[@]}" ||
 		build_failed "build the initramfs"
 	local boot
 	for boot in 1 2 3; do

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * netmap native mode: the whole API a NIC driver sees.
+ *
+ * A driver with netmap support keeps one struct nm_native pointer in its
+ * private data and calls:
+ *
+ *   probe:   nm = nm_native_attach(&desc);     (desc: rings, slots, ops)
+ *   remove:  nm_native_detach(nm);
+ *   open / ring (re)initialisation, for each ring it sets up:
+ *            if (nm_native_reset(nm, NM_NATIVE_RX, q, &rs)) the ring is
+ *            netmap's: descriptor d holds the buffer of slot
+ *            nm_native_slot(&rs, d) (nm_native_buf()) instead of a socket
+ *            buffer; on RX the first rs.avail descriptors are given to the
+ *            NIC, on TX none (the ring starts empty);
+ *   irq / NAPI poll, before touching a ring:
+ *            if (nm_native_rx_irq(nm, q)) -> netmap took the event: do not
+ *            process the ring, complete NAPI, re-enable interrupts;
+ *            same with nm_native_tx_irq() for TX completions;
+ *   ndo_start_xmit: if (nm_native_tx_owned(nm, q)) drop the skb and return
+ *            NETDEV_TX_OK (the stack's frames normally never get there while
+ *            netmap owns the NIC: this covers qdisc bypass).
+ *
+ * and provides, in desc.ops:
+ *
+ *   reg(dev, on):  called under RTNL when the first netmap port opens (on)
+ *                  or the last one closes (off): quiesce the NIC if it runs,
+ *                  then bring it up again; its ring setup then asks
+ *                  nm_native_reset() which rings are netmap's;
+ *   txsync(sync):  give the hardware slots [sync->hwcur, sync->head), advance
+ *                  sync->hwcur; reclaim completed descriptors and move
+ *                  sync->hwtail (the last slot the kernel keeps);
+ *   rxsync(sync):  slots [sync->hwcur, sync->head) came back from userspace:
+ *                  hand their descriptors to the NIC again, sync->hwcur =
+ *                  head; then import received frames from sync->hwtail on
+ *                  (slot len and flags) and advance sync->hwtail.
+ *
+ * The syncs run in process context, one at a time per ring (the ring's
+ * lock held), never concurrently with reg() for the same NIC. Indices in
+ * struct nm_native_sync are ring slots; descriptor d is slot d + hw_ofs
+ * (modulo the ring size): a reset keeps userspace's indices and moves the
+ * hardware's origin instead.
+ */
+#ifndef NETMAP_NATIVE_H
+#define NETMAP_NATIVE_H
+
+#include <linux/netdevice.h>
+#include <linux/types.h>
+#include <net/netmap.h>
+
+struct nm_native;
+
+enum nm_native_dir { NM_NATIVE_TX = 0, NM_NATIVE_RX = 1 };
+
+/* One ring's sync: the core's view, handed to the driver. */
+struct nm_native_sync {
+	struct nm_native *nm;
+	struct net_device *dev;
+	struct netmap_slot *slot;	/* the ring's slots */
+	u32 num_slots;
+	u32 ring_id;
+	u32 head;			/* userspace's head (read only) */
+	u32 hwcur;			/* in/out, see txsync/rxsync above */
+	u32 hwtail;			/* in/out */
+	u32 hw_ofs;			/* slot of descriptor 0 */
+	bool force;			/* an explicit ioctl: reclaim eagerly */
+};
+
+/* What a ring reset hands to the driver. */
+struct nm_native_ring {
+	struct netmap_slot *slot;
+	u32 num_slots;
+	u32 hw_ofs;			/* slot of descriptor 0 */
+	u32 avail;			/* RX: descriptors 0..avail-1 to arm */
+};
+
+static inline u32 nm_native_wrap(u32 i, u32 n)
+{
+	return i >= n ? i - n : i;
+}
+
+/* Slot of descriptor d, descriptor of slot s. */
+static inline u32 nm_native_slot(u32 ofs, u32 d, u32 n)
+{
+	return nm_native_wrap(d + ofs, n);
+}
+
+static inline u32 nm_native_desc(u32 ofs, u32 s, u32 n)
+{
+	return nm_native_wrap(s + n - ofs, n);
+}
+
+struct nm_native_ops {
+	int (*reg)(struct net_device *dev, bool on);
+	int (*txsync)(struct nm_native_sync *sync);
+	int (*rxsync)(struct nm_native_sync *sync);
+};
+
+struct nm_native_desc {
+	struct net_device *dev;
+	struct device *dma_dev;		/* the device DMA is mapped for */
+	u32 num_tx_rings, num_rx_rings;
+	u32 num_tx_slots, num_rx_slots;	/* the hardware ring sizes */
+	const struct nm_native_ops *ops;
+};
+
+/* Probe: NULL (and a log line) if netmap cannot take this NIC; it works on. */
+struct nm_native *nm_native_attach(const struct nm_native_desc *desc);
+/* Remove: any open port is stopped first (its syncs fail with EIO). */
+void nm_native_detach(struct nm_native *nm);
+
+/* Ring setup: true (and *ring filled) if netmap owns the ring. */
+bool nm_native_reset(struct nm_native *nm, enum nm_native_dir dir, u32 q,
+		     struct nm_native_ring *ring);
+/* Interrupt/NAPI: true if netmap owns the ring (its readers are woken). */
+bool nm_native_rx_irq(struct nm_native *nm, u32 q);
+bool nm_native_tx_irq(struct nm_native *nm, u32 q);
+/* Transmit path: true if the stack must not use TX queue q now. */
+bool nm_native_tx_owned(struct nm_native *nm, u32 q);
+
+/*
+ * The buffer of a slot: kernel address, and bus address for the NIC. An
+ * index userspace broke (out of the region) gives the reserved buffer 0,
+ * never memory outside the region; *len is clamped to the buffer size.
+ */
+void *nm_native_buf(struct nm_native *nm, struct netmap_slot *slot,
+		    dma_addr_t *dma);
+u32 nm_native_buf_size(struct nm_native *nm);
+
+/* Before the NIC reads a buffer the CPU wrote (TX), after it wrote one (RX). */
+void nm_native_sync_for_device(struct nm_native *nm, dma_addr_t dma, u32 len);
+void nm_native_sync_for_cpu(struct nm_native *nm, dma_addr_t dma, u32 len);
+
+static inline u32 nm_native_next(u32 i, u32 n)
+{
+	return i + 1 == n ? 0 : i + 1;
+}
+
+#endif /* NETMAP_NATIVE_H */

@@ -1,0 +1,112 @@
+#!/bin/sh
+# Native mode on the rtl8139 pair of the hub (8139cp patched by configure
+# --drivers=realtek, in /lib/netmap): the driver attaches, admode=1 opens
+# the NICs natively, pkt-gen moves exact counts with checked payloads, the
+# host stack sees none of those frames while netmap owns the NIC, and after
+# the last close the NIC is the stack's again. The distribution's 8139cp is
+# put back at the end.  busybox sh; TAP output.
+
+. "$(dirname "$0")/libtap.sh"
+
+KO=/lib/netmap/8139cp.ko
+if [ ! -f $KO ]; then
+	echo "1..0 # SKIP no netmap-enabled 8139cp for this kernel"
+	exit 0
+fi
+# The rtl8139 NICs, by MAC (names change when the driver is reloaded).
+macs=
+i=1
+for m in $NETMAP_NIC_MODELS; do
+	if [ "$m" = rtl8139 ]; then
+		macs="$macs $(echo $NETMAP_NIC_MACS | cut -d' ' -f$i)"
+	fi
+	i=$((i + 1))
+done
+set -- $macs
+if [ $# -lt 2 ]; then
+	echo "1..0 # SKIP needs two rtl8139 NICs (models: $NETMAP_NIC_MODELS)"
+	exit 0
+fi
+MA=$1
+MB=$2
+ifname() {	# ifname MAC
+	for d in /sys/class/net/*; do
+		[ "$(cat $d/address)" = "$1" ] && basename $d && return 0
+	done
+	return 1
+}
+P=/sys/module/netmap/parameters/admode
+
+rmmod 8139cp 2>/dev/null
+insmod $KO
+result $? "insmod the netmap-enabled 8139cp"
+sleep 1
+A=$(ifname $MA)
+B=$(ifname $MB)
+[ -n "$A" ] && [ -n "$B" ]
+result $? "the rtl8139 NICs are back ($A, $B)"
+dmesg | grep -q "$A: native mode available"
+result $? "$A attached for native mode"
+
+ip link set dev $A up && ip link set dev $B up
+sleep 3
+echo 1 >$P	# native only: an emulated port would fail to open
+
+irqs() {	# interrupts of NIC $1 so far, all CPUs
+	awk -v d="$1" '$NF == d { n = 0; for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+$/) n += $i; print n }' /proc/interrupts
+}
+rx0=$(cat /sys/class/net/$B/statistics/rx_packets)
+i0=$(irqs $B)
+timeout 60 pkt-gen -i netmap:$B -f rx -n 5000 -w 0 >$T/rx 2>&1 &
+rxpid=$!
+sleep 2
+timeout 60 pkt-gen -i netmap:$A -f tx -n 5000 -R 1000 -w 0 >$T/tx 2>&1
+txrc=$?
+wait $rxpid
+rxrc=$?
+has $T/tx '^Sent 5000 packets' && [ $txrc -eq 0 ]
+result $? "native tx: 5000 frames on netmap:$A (the 64-descriptor rings, paced)"
+has $T/rx '^Received 5000 packets 300000 bytes' &&
+	has $T/rx '^Lost 0 packets, 0 out of order$' && [ $rxrc -eq 0 ]
+st=$?
+result $st "native rx: all 5000 on netmap:$B, in order"
+[ $st -eq 0 ] || show $T/tx $T/rx
+rx1=$(cat /sys/class/net/$B/statistics/rx_packets)
+i1=$(irqs $B)
+[ $((rx1 - rx0)) -lt 100 ]
+result $? "the host stack of $B saw none of them ($((rx1 - rx0)) frames)"
+[ -n "$i0" ] && [ -n "$i1" ] && [ $((i1 - i0)) -gt 100 ]
+result $? "$B's interrupts woke netmap ($i0 -> $i1)"
+
+timeout 60 pkt-gen -i netmap:$B -f rxseq -n 2000 -w 0 >$T/mrx 2>&1 &
+rxpid=$!
+sleep 2
+timeout 60 pkt-gen -i netmap:$A -f txseq -n 2000 -l 1514 -l 60 -R 1000 -w 0 >$T/mtx 2>&1
+wait $rxpid
+has $T/mrx '^Received 2000 packets' && has $T/mrx '^Lost 0 packets, ' &&
+	has $T/mrx '^Payload check: 2000 verified, 0 bad$'
+st=$?
+result $st "native, mixed sizes 60..1514: verified byte by byte"
+[ $st -eq 0 ] || show $T/mtx $T/mrx
+
+# After the last close the stack has the NICs again: frames reach B's stack.
+echo 0 >$P
+rx0=$(cat /sys/class/net/$B/statistics/rx_packets)
+ip link set dev $B promisc on
+ping -c 3 -W 1 -I $A 10.99.0.2 >/dev/null 2>&1	# ARP requests on the wire
+sleep 1
+rx1=$(cat /sys/class/net/$B/statistics/rx_packets)
+[ $((rx1 - rx0)) -ge 3 ]
+result $? "after close $B's stack receives again ($((rx1 - rx0)) frames)"
+ip link set dev $B promisc off
+
+ip link set dev $A down
+ip link set dev $B down
+rmmod 8139cp
+result $? "rmmod the netmap-enabled 8139cp"
+modprobe 8139cp 2>/dev/null || insmod $(find /lib/modules -name '8139cp.ko' | head -n1)
+sleep 1
+ifname $MA >/dev/null
+result $? "the distribution's 8139cp is back"
+
+tap_end
