@@ -51,6 +51,7 @@ demo:
 bench:
 	bench/run.sh
 	bench/generic.sh
+	bench/native.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/kernel clean

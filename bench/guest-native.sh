@@ -1,0 +1,59 @@
+# Guest side of bench/native.sh (appended to tests/vm/pktgen-pair.sh in
+# /payload.sh).  Settings: REPS, COUNT.  NICs: two rtl8139 on one hub,
+# driven by the netmap-enabled 8139cp from /lib/netmap.  Each run:
+#   pkt-gen rx on B in the background, pkt-gen tx on A, admode 2
+#   (emulated) or 1 (native), then
+#   @@cpu LABEL SIZE BUSY_TICKS PACKETS
+#   @@irq LABEL INTERRUPTS SECONDS_CS
+rmmod 8139cp 2>/dev/null
+insmod /lib/netmap/8139cp.ko || echo "@@bench no netmap-enabled 8139cp"
+sleep 2
+set -- $(ls /sys/class/net | grep -v lo)
+A=$1
+B=$2
+ip link set dev $A up
+ip link set dev $B up
+sleep 3
+P=/sys/module/netmap/parameters/admode
+
+busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
+uptime_cs() { awk '{ split($1, a, "."); print a[1] * 100 + a[2] }' /proc/uptime; }
+irqs() {	# interrupts of NICs A and B so far
+	awk -v a="$A" -v b="$B" '$NF == a || $NF == b { for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+$/) n += $i } END { print n + 0 }' /proc/interrupts
+}
+
+run() { # label admode
+	echo "$2" >$P
+	pkt-gen -i netmap:$B -f rx -n "$COUNT" -W >/tmp/rx.out 2>&1 &
+	rx=$!
+	sleep 1
+	c0=$(busy)
+	i0=$(irqs)
+	t0=$(uptime_cs)
+	echo "@@pg begin $1-tx size=60 side=tx"
+	timeout -s INT -k 5 "$PAIR_TIMEOUT" pkt-gen -i netmap:$A -f tx -n "$COUNT" -l 60 2>&1
+	echo "@@pg end rc=$?"
+	wait $rx
+	rc=$?
+	t1=$(uptime_cs)
+	i1=$(irqs)
+	c1=$(busy)
+	echo "@@pg begin $1-rx size=60 side=rx"
+	cat /tmp/rx.out
+	echo "@@pg end rc=$rc"
+	n=$(awk '/^Received/ { print $2 }' /tmp/rx.out)
+	echo "@@cpu $1 60 $((c1 - c0)) ${n:-0}"
+	echo "@@irq $1 $((i1 - i0)) $((t1 - t0))"
+}
+
+rep=1
+while [ "$rep" -le "$REPS" ]; do
+	echo "== repetition $rep of $REPS"
+	run generic 2
+	run native 1
+	rep=$((rep + 1))
+done
+echo 0 >$P
+ip link set dev $A down
+ip link set dev $B down
+rmmod 8139cp
