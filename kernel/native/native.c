@@ -179,6 +179,30 @@ bool nm_native_reset(struct nm_native *nm, enum nm_native_dir dir, u32 q,
 }
 EXPORT_SYMBOL_GPL(nm_native_reset);
 
+void nm_native_stop(struct nm_native *nm)
+{
+	enum nm_txrx t;
+	u32 q, n;
+
+	if (!nm)
+		return;
+	might_sleep();
+	for (t = NR_TX; t < NR_TXRX; t++) {
+		n = t == NR_TX ? nm->desc.num_tx_rings : nm->desc.num_rx_rings;
+		for (q = 0; q < n; q++) {
+			struct nm_kring *k = nm->kring[t][q];
+
+			if (!READ_ONCE(nm->ring_on[t][q]))
+				continue;
+			/* A sync running now finishes before the rings go. */
+			mutex_lock(&k->sync_lock);
+			WRITE_ONCE(nm->ring_on[t][q], false);
+			mutex_unlock(&k->sync_lock);
+		}
+	}
+}
+EXPORT_SYMBOL_GPL(nm_native_stop);
+
 static bool nm_native_irq(struct nm_native *nm, enum nm_native_dir dir, u32 q)
 {
 	if (!READ_ONCE(nm->ring_on[dir][q]))

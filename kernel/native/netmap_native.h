@@ -13,6 +13,9 @@
  *            nm_native_slot(&rs, d) (nm_native_buf()) instead of a socket
  *            buffer; on RX the first rs.avail descriptors are given to the
  *            NIC, on TX none (the ring starts empty);
+ *   close, or any path that frees or stops using the rings (process
+ *            context, before the rings go): nm_native_stop(nm); the
+ *            next ring setup hands them back with nm_native_reset();
  *   irq / NAPI poll, before touching a ring:
  *            if (nm_native_rx_irq(nm, q)) -> netmap took the event: do not
  *            process the ring, complete NAPI, re-enable interrupts;
@@ -112,6 +115,8 @@ void nm_native_detach(struct nm_native *nm);
 /* Ring setup: true (and *ring filled) if netmap owns the ring. */
 bool nm_native_reset(struct nm_native *nm, enum nm_native_dir dir, u32 q,
 		     struct nm_native_ring *ring);
+/* Rings going away: waits for running syncs, netmap stops using the rings. */
+void nm_native_stop(struct nm_native *nm);
 /* Interrupt/NAPI: true if netmap owns the ring (its readers are woken). */
 bool nm_native_rx_irq(struct nm_native *nm, u32 q);
 bool nm_native_tx_irq(struct nm_native *nm, u32 q);
