@@ -1,6 +1,7 @@
 #!/bin/sh
 # Native mode on the rtl8139 pair of the hub (8139cp patched by configure
-# --drivers=realtek, in /lib/netmap): the driver attaches, admode=1 opens
+# --drivers=realtek, in /lib/netmap; r8169 only loads, QEMU has no such
+# NIC): the driver attaches, admode=1 opens
 # the NICs natively, pkt-gen moves exact counts with checked payloads, the
 # host stack sees none of those frames while netmap owns the NIC, and after
 # the last close the NIC is the stack's again. The distribution's 8139cp is
@@ -9,9 +10,18 @@
 . "$(dirname "$0")/libtap.sh"
 
 KO=/lib/netmap/8139cp.ko
+# r8169 (no QEMU model): the netmap-enabled module loads and unloads.
+if [ -f /lib/netmap/r8169.ko ]; then
+	rmmod r8169 2>/dev/null
+	insmod /lib/netmap/r8169.ko
+	result $? "insmod the netmap-enabled r8169 (beside netmap.ko)"
+	rmmod r8169
+	result $? "rmmod it"
+fi
 if [ ! -f $KO ]; then
-	echo "1..0 # SKIP no netmap-enabled 8139cp for this kernel"
-	exit 0
+	echo "# SKIP no netmap-enabled 8139cp for this kernel"
+	tap_end
+	exit
 fi
 # The rtl8139 NICs, by MAC (names change when the driver is reloaded).
 macs=
@@ -24,8 +34,9 @@ for m in $NETMAP_NIC_MODELS; do
 done
 set -- $macs
 if [ $# -lt 2 ]; then
-	echo "1..0 # SKIP needs two rtl8139 NICs (models: $NETMAP_NIC_MODELS)"
-	exit 0
+	echo "# SKIP needs two rtl8139 NICs (models: $NETMAP_NIC_MODELS)"
+	tap_end
+	exit
 fi
 MA=$1
 MB=$2

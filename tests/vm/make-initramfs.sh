@@ -92,8 +92,13 @@ is_builtin() { # module-name
 }
 
 # Paths (in load order, deduplicated) of the .ko files a module needs.
+# A name ending in "?" is optional: nothing if the kernel lacks it.
 module_paths() { # name
 	local root=${NMT_MODULES%/lib/modules/*}
+	if [[ $1 == *\? ]]; then
+		(module_paths "${1%\?}") 2>/dev/null || msg "initramfs: no ${1%\?} in $NMT_KNAME (optional)"
+		return 0
+	fi
 	if [[ -n $NMT_MODULES ]] && modprobe -d "$root" -S "$NMT_KREL" -C /dev/null \
 		--show-depends "$1" >"$WORKDIR/deps" 2>/dev/null; then
 		awk '$1 == "insmod" { print $2 }' "$WORKDIR/deps"
