@@ -24,6 +24,33 @@ wait_carrier() {	# wait_carrier IF: up to 10 s
 	[ "$(cat /sys/class/net/$1/carrier 2>/dev/null)" = 1 ]
 }
 
+# The paced rate the emulated link carries without loss: the debug kernel
+# (KASAN, kmemleak) is slow enough in its NIC receive path that QEMU's e1000
+# overruns its 256 descriptors at 3000 pps now and then.
+if [ -e /sys/kernel/debug/kmemleak ]; then
+	N=3000 R=1000
+else
+	N=10000 R=3000
+fi
+BYTES=$((N * 60))
+
+# NIC-level receive drops of $1 so far (the device's own counters)
+nicdrops() {
+	s=/sys/class/net/$1/statistics
+	echo $(($(cat $s/rx_missed_errors) + $(cat $s/rx_fifo_errors) + $(cat $s/rx_over_errors)))
+}
+
+# frames_ok N RXOUT DEV DROPS0: pkt-gen received the N frames in order, but
+# for those DEV itself counted as dropped since DROPS0 (none on a healthy
+# run: then the count is exact). Sets got.
+frames_ok() {
+	got=$(awk '/^Received/ { print $2 }' $2)
+	got=${got:-0}
+	ooo=$(awk '/^Lost/ { print $4 }' $2)
+	drops=$(($(nicdrops $3) - $4))
+	[ $got -gt 0 ] && [ "${ooo:-1}" -eq 0 ] && [ $(($1 - got)) -le $drops ]
+}
+
 # Room for a receiver the (TCG, debug) guest does not schedule for a while:
 # at the paced rates below a 2048-slot ring covers a stall of 0.7 s.
 P=/sys/module/netmap/parameters/generic_ringsize
@@ -58,23 +85,23 @@ traffic() {
 	result $? "$A and $B have carrier"
 
 	# 1. 60-byte frames A -> B, paced to what the emulated link carries
-	pair basic -i netmap:$B -f rx -n 10000 -w 0 -- -i netmap:$A -f tx -n 10000 -R 3000 -w 0
-	has $T/basic.tx '^Sent 10000 packets 600000 bytes' && [ $txrc -eq 0 ]
-	result $? "tx 10000 frames on netmap:$A"
-	has $T/basic.rx '^Received 10000 packets 600000 bytes' &&
-		has $T/basic.rx '^Lost 0 packets, 0 out of order$' && [ $rxrc -eq 0 ]
+	d0=$(nicdrops $B)
+	pair basic -i netmap:$B -f rx -W -w 0 -- -i netmap:$A -f tx -n $N -R $R -w 0
+	has $T/basic.tx "^Sent $N packets $BYTES bytes" && [ $txrc -eq 0 ]
+	result $? "tx $N frames on netmap:$A at $R pps"
+	frames_ok $N $T/basic.rx $B $d0
 	st=$?
-	result $st "rx all 10000 on netmap:$B, in order"
-	[ $st -eq 0 ] && [ $txrc -eq 0 ] || show $T/basic.tx $T/basic.rx
+	result $st "rx on netmap:$B: $got of $N in order, the $((N - got)) others dropped by $B itself"
+	[ $st -eq 0 ] || show $T/basic.tx $T/basic.rx
 
 	# 2. mixed sizes up to the MTU, every payload byte checked, B -> A
-	pair mixed -i netmap:$A -f rxseq -n 3000 -w 0 -- \
-		-i netmap:$B -f txseq -n 3000 -l 1514 -l 60 -R 3000 -w 0
-	has $T/mixed.rx '^Received 3000 packets' &&
-		has $T/mixed.rx '^Lost 0 packets, ' &&
-		has $T/mixed.rx '^Payload check: 3000 verified, 0 bad$'
+	d0=$(nicdrops $A)
+	pair mixed -i netmap:$A -f rxseq -W -w 0 -- \
+		-i netmap:$B -f txseq -n 3000 -l 1514 -l 60 -R $R -w 0
+	frames_ok 3000 $T/mixed.rx $A $d0 &&
+		has $T/mixed.rx "^Payload check: $got verified, 0 bad$"
 	st=$?
-	result $st "mixed sizes 60..1514 $B -> $A: none lost, verified byte by byte"
+	result $st "mixed sizes 60..1514 $B -> $A: $got of 3000 verified byte by byte, in order, the others dropped by $A itself"
 	[ $st -eq 0 ] || show $T/mixed.tx $T/mixed.rx
 }
 
@@ -85,7 +112,7 @@ B=$2
 # 2b. straight to the driver queue, bypassing the qdisc (generic_txqdisc=0)
 Q=/sys/module/netmap/parameters/generic_txqdisc
 echo 0 >$Q
-pair direct -i netmap:$B -f rx -n 3000 -w 0 -- -i netmap:$A -f tx -n 3000 -R 3000 -w 0
+pair direct -i netmap:$B -f rx -n 3000 -w 0 -- -i netmap:$A -f tx -n 3000 -R $R -w 0
 echo 1 >$Q
 has $T/direct.rx '^Received 3000 packets 180000 bytes' &&
 	has $T/direct.rx '^Lost 0 packets, 0 out of order$' && [ $txrc -eq 0 ]
