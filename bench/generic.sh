@@ -11,23 +11,8 @@
 #
 # usage: bench/generic.sh [--reps N] [--count N]   (defaults: 3, 300000)
 set -euo pipefail
-# shellcheck source=tests/vm/lib.sh
-source "$(dirname "$0")/../tests/vm/lib.sh"
-
-REPS=3 COUNT=300000
-
-parse_args() {
-	while (($#)); do
-		case $1 in
-		--reps) REPS=$2; shift 2 ;;
-		--reps=*) REPS=${1#*=}; shift ;;
-		--count) COUNT=$2; shift 2 ;;
-		--count=*) COUNT=${1#*=}; shift ;;
-		*) sed -n '2,12s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
-		esac
-	done
-	[[ $REPS =~ ^[1-9][0-9]*$ && $COUNT =~ ^[1-9][0-9]*$ ]] || die "--reps and --count need positive numbers"
-}
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 report() { # rates-file cpu-file
 	awk -v reps="$REPS" -v count="$COUNT" '
@@ -54,7 +39,7 @@ report() { # rates-file cpu-file
 
 main() {
 	local pktgen work payload
-	parse_args "$@"
+	bench_parse_args 3 300000 "$@"
 	pktgen=$(nmt_build_pktgen)
 	"$NMT_VM_DIR/fetch-kernels.sh" 6.12
 	nmt_load_kernel 6.12

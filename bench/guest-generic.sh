@@ -14,8 +14,6 @@ ip link set dev $B up
 sleep 3
 MAC_B=$(cat /sys/class/net/$B/address)
 
-busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
-uptime_cs() { awk '{ split($1, a, "."); print a[1] * 100 + a[2] }' /proc/uptime; }
 
 # Linux pktgen on $A: COUNT 60-byte frames to B's MAC, as fast as it goes.
 kpktgen_setup() {

@@ -16,8 +16,6 @@ ip link set dev $B up
 sleep 3
 P=/sys/module/netmap/parameters/admode
 
-busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
-uptime_cs() { awk '{ split($1, a, "."); print a[1] * 100 + a[2] }' /proc/uptime; }
 irqs() {	# interrupts of NICs A and B so far
 	awk -v a="$A" -v b="$B" '$NF == a || $NF == b { for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+$/) n += $i } END { print n + 0 }' /proc/interrupts
 }

@@ -35,18 +35,20 @@ static int nm_cp_reg(struct net_device *dev, bool on)
 	return cp_open(dev);
 }
 
+static void nm_cp_doorbell(void *chip)
+{
+	struct cp_private *cp = chip;
+
+	cpw8(TxPoll, NormalTxPoll);
+}
+
 static int nm_cp_txsync(struct nm_native_sync *s)
 {
 	struct cp_private *cp = netdev_priv(s->dev);
 	struct rtl_nm_ring r;
 
 	nm_cp_ring(cp, true, &r);
-	if (rtl_nm_tx(&r, s)) {
-		/* Descriptors in memory before the doorbell. */
-		wmb();
-		cpw8(TxPoll, NormalTxPoll);
-	}
-	rtl_nm_tx_reclaim(&r, s);
+	rtl_nm_txsync(&r, s, nm_cp_doorbell, cp);
 	return 0;
 }
 
@@ -105,7 +107,7 @@ static bool nm_cp_rx_poll(struct cp_private *cp, struct napi_struct *napi)
 {
 	unsigned long flags;
 
-	if (!cp->nm || !nm_native_rx_irq(cp->nm, 0))
+	if (!nm_native_rx_irq(cp->nm, 0))
 		return false;
 	if (napi_complete_done(napi, 0)) {
 		spin_lock_irqsave(&cp->lock, flags);
@@ -117,17 +119,13 @@ static bool nm_cp_rx_poll(struct cp_private *cp, struct napi_struct *napi)
 
 static bool nm_cp_tx_irq(struct cp_private *cp)
 {
-	return cp->nm && nm_native_tx_irq(cp->nm, 0);
+	return nm_native_tx_irq(cp->nm, 0);
 }
 
 /* ndo_start_xmit: the stack may not use a ring netmap owns. */
 static bool nm_cp_xmit_owned(struct cp_private *cp, struct sk_buff *skb)
 {
-	if (!cp->nm || !nm_native_tx_owned(cp->nm, 0))
-		return false;
-	dev_kfree_skb_any(skb);
-	cp->dev->stats.tx_dropped++;
-	return true;
+	return nm_native_xmit_drop(cp->nm, 0, skb);
 }
 
 #endif /* NM_8139CP_H */

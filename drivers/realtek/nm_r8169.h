@@ -38,18 +38,18 @@ static int nm_r8169_reg(struct net_device *dev, bool on)
 	return rtl_open(dev);
 }
 
+static void nm_r8169_doorbell(void *chip)
+{
+	rtl8169_doorbell(chip);
+}
+
 static int nm_r8169_txsync(struct nm_native_sync *s)
 {
 	struct rtl8169_private *tp = netdev_priv(s->dev);
 	struct rtl_nm_ring r;
 
 	nm_r8169_ring(tp, true, &r);
-	if (rtl_nm_tx(&r, s)) {
-		/* Descriptors in memory before the doorbell. */
-		wmb();
-		rtl8169_doorbell(tp);
-	}
-	rtl_nm_tx_reclaim(&r, s);
+	rtl_nm_txsync(&r, s, nm_r8169_doorbell, tp);
 	return 0;
 }
 
@@ -115,22 +115,18 @@ static bool nm_r8169_init_rings(struct rtl8169_private *tp)
 /* NAPI poll: a ring netmap owns only needs its readers woken. */
 static bool nm_r8169_tx_irq(struct rtl8169_private *tp)
 {
-	return tp->nm && nm_native_tx_irq(tp->nm, 0);
+	return nm_native_tx_irq(tp->nm, 0);
 }
 
 static bool nm_r8169_rx_irq(struct rtl8169_private *tp)
 {
-	return tp->nm && nm_native_rx_irq(tp->nm, 0);
+	return nm_native_rx_irq(tp->nm, 0);
 }
 
 /* ndo_start_xmit: the stack may not use a ring netmap owns. */
 static bool nm_r8169_xmit_owned(struct rtl8169_private *tp, struct sk_buff *skb)
 {
-	if (!tp->nm || !nm_native_tx_owned(tp->nm, 0))
-		return false;
-	dev_kfree_skb_any(skb);
-	tp->dev->stats.tx_dropped++;
-	return true;
+	return nm_native_xmit_drop(tp->nm, 0, skb);
 }
 
 #endif /* NM_R8169_H */

@@ -117,6 +117,18 @@ static inline void rtl_nm_tx_reclaim(struct rtl_nm_ring *r,
 	s->hwtail = i == 0 ? n - 1 : i - 1;
 }
 
+/* A whole txsync: queue, ring @doorbell(@chip) if anything was, reclaim. */
+static inline void rtl_nm_txsync(struct rtl_nm_ring *r, struct nm_native_sync *s,
+				 void (*doorbell)(void *chip), void *chip)
+{
+	if (rtl_nm_tx(r, s)) {
+		/* Descriptors in memory before the doorbell. */
+		wmb();
+		doorbell(chip);
+	}
+	rtl_nm_tx_reclaim(r, s);
+}
+
 /* RX: give descriptor d (holding @slot) to the NIC. */
 static inline void rtl_nm_rx_arm(struct rtl_nm_ring *r, struct nm_native *nm,
 				 struct netmap_slot *slot, u32 d)

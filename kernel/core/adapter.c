@@ -221,6 +221,27 @@ void nm_rings_put(struct nm_adapter *na, enum nm_txrx t, u32 first, u32 last)
 	}
 }
 
+/*
+ * The port's device is gone: every ring stops (syncs fail with EIO, poll
+ * reports POLLERR), waiting for a sync in progress; sleepers are woken.
+ */
+void nm_adapter_stop(struct nm_adapter *na)
+{
+	enum nm_txrx t;
+	u32 i;
+
+	for (t = NR_TX; t < NR_TXRX; t++) {
+		for (i = 0; i < nm_total_rings(na, t); i++) {
+			struct nm_kring *k = &na->krings[t][i];
+
+			mutex_lock(&k->sync_lock);
+			k->stopped = true;
+			mutex_unlock(&k->sync_lock);
+			nm_kring_notify(k);
+		}
+	}
+}
+
 /* Wake whoever waits for this ring's tail to move (poll, select, epoll). */
 void nm_kring_notify(struct nm_kring *kring)
 {

@@ -40,6 +40,7 @@ static inline const char *nm_txrx_str(enum nm_txrx t)
 
 struct nm_adapter;
 struct nm_kring;
+struct nm_host;
 
 /* Flags for the port sync callbacks. */
 #define NM_SYNC_FORCE	0x1	/* ioctl sync: reclaim/read eagerly */
@@ -118,6 +119,7 @@ struct nm_adapter {
 	struct nm_kring *krings[NR_TXRX];	/* num_rings + num_host_rings each */
 
 	struct nm_mem *mem;		/* the region, with a reference */
+	struct nm_host *host;		/* ports on a net_device: host rings */
 	bool offsets_ok;		/* supports NETMAP_REQ_OPT_OFFSETS */
 	u32 virt_hdr_len;
 
@@ -201,6 +203,7 @@ void nm_rings_put(struct nm_adapter *na, enum nm_txrx t, u32 first, u32 last);
 int nm_adapter_mem_get(struct nm_adapter *na);
 void nm_adapter_mem_put(struct nm_adapter *na);
 void nm_kring_notify(struct nm_kring *kring);
+void nm_adapter_stop(struct nm_adapter *na);
 
 /* Request to resolve a port name (port.c), filled from register/info requests. */
 struct nm_port_req {

@@ -14,7 +14,7 @@
  * hands it to netif_rx(), marked (skb->priority) so that the port's receive
  * hook passes it on instead of taking it as a NIC frame.
  *
- * Locking: the hook is registered and removed under RTNL (h->dev, h->hooked);
+ * Locking: the hook is registered and removed under RTNL (h->hooked);
  * it runs under rcu_read_lock_bh and only touches the queues (their own
  * spinlocks) and reads the ring "on" states. After nm_host_detach() and a
  * synchronize_net() no hook runs any more and the queues can be purged.
@@ -36,12 +36,15 @@ u32 nm_host_rings_avail(void)
 }
 
 int nm_host_init(struct nm_host *h, struct nm_adapter *na,
+		 struct net_device *dev,
 		 bool (*own_skb)(const struct sk_buff *skb))
 {
 	u32 i, n = na->num_host_rings[NR_RX];
 
 	h->na = na;
+	h->netdev = dev;
 	h->own_skb = own_skb;
+	na->host = h;
 	if (!n)
 		return 0;
 	h->rxq = kcalloc(n, sizeof(*h->rxq), GFP_KERNEL);
@@ -151,7 +154,6 @@ int nm_host_attach(struct nm_host *h, struct net_device *dev)
 		nm_info_rl("%s: cannot hook the host stack (%d)\n", h->na->name, err);
 		return err;
 	}
-	h->dev = dev;
 	h->hooked = true;
 	return 0;
 #else
@@ -166,21 +168,23 @@ void nm_host_detach(struct nm_host *h)
 	ASSERT_RTNL();
 	if (!h->hooked)
 		return;
-	nf_unregister_net_hook(dev_net(h->dev), &h->hook);
+	nf_unregister_net_hook(dev_net(h->hook.dev), &h->hook);
 	h->hooked = false;
-	h->dev = NULL;
 }
 
-int nm_host_rxsync(struct nm_host *h, struct nm_kring *k)
+int nm_host_rxsync(struct nm_kring *k, int flags)
 {
+	struct nm_host *h = k->na->host;
+
 	k->hwcur = k->rhead;
 	nm_skbq_to_ring(k, &h->rxq[k->ring_id - h->na->num_rings[NR_RX]]);
 	return 0;
 }
 
 /* Host TX ring: every complete frame in [hwcur, head) enters the stack. */
-int nm_host_txsync(struct nm_kring *k, struct net_device *dev)
+int nm_host_txsync(struct nm_kring *k, int flags)
 {
+	struct net_device *dev = READ_ONCE(k->na->host->netdev);
 	u32 n = k->num_slots, i = k->hwcur, cnt, len;
 
 	if (!dev)
@@ -200,8 +204,9 @@ int nm_host_txsync(struct nm_kring *k, struct net_device *dev)
 }
 
 /* Transparent mode, NIC RX ring -> stack. */
-void nm_host_send(struct net_device *dev, const void *frame, u32 len)
+void nm_host_send(struct nm_adapter *na, const void *frame, u32 len)
 {
+	struct net_device *dev = READ_ONCE(na->host->netdev);
 	struct sk_buff *skb;
 
 	if (!dev)

@@ -77,21 +77,27 @@ u32 nm_tx_frame(struct nm_kring *k, u32 i, u32 *len)
 	return 0;
 }
 
-/* A new socket buffer for @dev holding the @nslots slots from @i on. */
-struct sk_buff *nm_ring_to_skb(struct nm_kring *k, u32 i, u32 nslots, u32 len,
-			       struct net_device *dev)
+/* Append the frame in the @nslots slots from @i on to @skb (room checked by the caller). */
+void nm_ring_copy_to_skb(struct nm_kring *k, u32 i, u32 nslots,
+			 struct sk_buff *skb)
 {
 	struct nm_mem *mem = k->na->mem;
-	struct sk_buff *skb;
 
-	skb = netdev_alloc_skb(dev, len);
-	if (!skb)
-		return NULL;
 	for (; nslots; nslots--, i = nm_next(i, k->num_slots)) {
 		struct netmap_slot *s = &k->ring->slot[i];
 
 		skb_put_data(skb, nm_mem_buf_addr(mem, s->buf_idx), s->len);
 	}
+}
+
+/* A new socket buffer for @dev holding the @nslots slots from @i on. */
+struct sk_buff *nm_ring_to_skb(struct nm_kring *k, u32 i, u32 nslots, u32 len,
+			       struct net_device *dev)
+{
+	struct sk_buff *skb = netdev_alloc_skb(dev, len);
+
+	if (skb)
+		nm_ring_copy_to_skb(k, i, nslots, skb);
 	return skb;
 }
 

@@ -18,6 +18,8 @@
 
 void nm_skbq_to_ring(struct nm_kring *k, struct sk_buff_head *q);
 u32 nm_tx_frame(struct nm_kring *k, u32 i, u32 *len);
+void nm_ring_copy_to_skb(struct nm_kring *k, u32 i, u32 nslots,
+			 struct sk_buff *skb);
 struct sk_buff *nm_ring_to_skb(struct nm_kring *k, u32 i, u32 nslots, u32 len,
 			       struct net_device *dev);
 void nm_skb_to_stack(struct sk_buff *skb, struct net_device *dev);

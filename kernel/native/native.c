@@ -213,21 +213,32 @@ static bool nm_native_irq(struct nm_native *nm, enum nm_native_dir dir, u32 q)
 
 bool nm_native_rx_irq(struct nm_native *nm, u32 q)
 {
-	return q < nm->desc.num_rx_rings && nm_native_irq(nm, NM_NATIVE_RX, q);
+	return nm && q < nm->desc.num_rx_rings && nm_native_irq(nm, NM_NATIVE_RX, q);
 }
 EXPORT_SYMBOL_GPL(nm_native_rx_irq);
 
 bool nm_native_tx_irq(struct nm_native *nm, u32 q)
 {
-	return q < nm->desc.num_tx_rings && nm_native_irq(nm, NM_NATIVE_TX, q);
+	return nm && q < nm->desc.num_tx_rings && nm_native_irq(nm, NM_NATIVE_TX, q);
 }
 EXPORT_SYMBOL_GPL(nm_native_tx_irq);
 
 bool nm_native_tx_owned(struct nm_native *nm, u32 q)
 {
-	return q < nm->desc.num_tx_rings && READ_ONCE(nm->ring_on[NM_NATIVE_TX][q]);
+	return nm && q < nm->desc.num_tx_rings &&
+	       READ_ONCE(nm->ring_on[NM_NATIVE_TX][q]);
 }
 EXPORT_SYMBOL_GPL(nm_native_tx_owned);
+
+bool nm_native_xmit_drop(struct nm_native *nm, u32 q, struct sk_buff *skb)
+{
+	if (!nm_native_tx_owned(nm, q))
+		return false;
+	nm->desc.dev->stats.tx_dropped++;
+	dev_kfree_skb_any(skb);
+	return true;
+}
+EXPORT_SYMBOL_GPL(nm_native_xmit_drop);
 
 /* ------------------------------------------------------------ port */
 
@@ -261,26 +272,6 @@ static int nm_nport_sync(struct nm_kring *k, int flags)
 		k->hwtail = s.hwtail;
 	}
 	return err;
-}
-
-static int nm_nport_host_txsync(struct nm_kring *k, int flags)
-{
-	struct nm_native *nm = to_nport(k->na)->nm;
-
-	return nm_host_txsync(k, nm ? nm->desc.dev : NULL);
-}
-
-static int nm_nport_host_rxsync(struct nm_kring *k, int flags)
-{
-	return nm_host_rxsync(&to_nport(k->na)->host, k);
-}
-
-static void nm_nport_host_send(struct nm_adapter *na, const void *frame, u32 len)
-{
-	struct nm_native *nm = to_nport(na)->nm;
-
-	if (nm)
-		nm_host_send(nm->desc.dev, frame, len);
 }
 
 /* RTNL held. Switch the NIC into or out of netmap mode. */
@@ -354,9 +345,9 @@ static const struct nm_adapter_ops nm_nport_ops = {
 	.txsync = nm_nport_sync,
 	.rxsync = nm_nport_sync,
 	.dtor = nm_nport_dtor,
-	.host_txsync = nm_nport_host_txsync,
-	.host_rxsync = nm_nport_host_rxsync,
-	.host_send = nm_nport_host_send,
+	.host_txsync = nm_host_txsync,
+	.host_rxsync = nm_host_rxsync,
+	.host_send = nm_host_send,
 };
 
 static int nm_nport_create(struct nm_native *nm)
@@ -375,7 +366,7 @@ static int nm_nport_create(struct nm_native *nm)
 	p->up.num_slots[NR_RX] = d->num_rx_slots;
 	p->up.num_host_rings[NR_TX] = nm_host_rings_avail();
 	p->up.num_host_rings[NR_RX] = nm_host_rings_avail();
-	err = nm_host_init(&p->host, &p->up, NULL);
+	err = nm_host_init(&p->host, &p->up, d->dev, NULL);
 	if (err)
 		goto err_free;
 	err = nm_adapter_init(&p->up, d->dev->name, &nm_nport_ops, nm_mem_global());
@@ -474,7 +465,6 @@ void nm_native_detach(struct nm_native *nm)
 {
 	struct nm_nport *p;
 	enum nm_txrx t;
-	u32 i;
 
 	if (!nm)
 		return;
@@ -483,19 +473,11 @@ void nm_native_detach(struct nm_native *nm)
 	p = nm->port;
 	if (p) {
 		/* Stop the open port's rings: its syncs fail from now on. */
-		for (t = NR_TX; t < NR_TXRX; t++) {
-			for (i = 0; i < nm_total_rings(&p->up, t); i++) {
-				struct nm_kring *k = &p->up.krings[t][i];
-
-				mutex_lock(&k->sync_lock);
-				k->stopped = true;
-				mutex_unlock(&k->sync_lock);
-				nm_kring_notify(k);
-			}
-		}
+		nm_adapter_stop(&p->up);
 		rtnl_lock();
 		if (p->up.active_fds)
 			nm_native_switch(nm, false);
+		nm_host_forget(&p->host);
 		p->nm = NULL;
 		rtnl_unlock();
 		nm->port = NULL;

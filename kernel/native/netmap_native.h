@@ -20,9 +20,10 @@
  *            if (nm_native_rx_irq(nm, q)) -> netmap took the event: do not
  *            process the ring, complete NAPI, re-enable interrupts;
  *            same with nm_native_tx_irq() for TX completions;
- *   ndo_start_xmit: if (nm_native_tx_owned(nm, q)) drop the skb and return
+ *   ndo_start_xmit: if (nm_native_xmit_drop(nm, q, skb)) return
  *            NETDEV_TX_OK (the stack's frames normally never get there while
  *            netmap owns the NIC: this covers qdisc bypass).
+ * All of these take nm == NULL (a NIC netmap could not attach) as "no".
  *
  * and provides, in desc.ops:
  *
@@ -122,6 +123,8 @@ bool nm_native_rx_irq(struct nm_native *nm, u32 q);
 bool nm_native_tx_irq(struct nm_native *nm, u32 q);
 /* Transmit path: true if the stack must not use TX queue q now. */
 bool nm_native_tx_owned(struct nm_native *nm, u32 q);
+/* ndo_start_xmit: if netmap owns queue q, drop @skb (counted) and say so. */
+bool nm_native_xmit_drop(struct nm_native *nm, u32 q, struct sk_buff *skb);
 
 /*
  * The buffer of a slot: kernel address, and bus address for the NIC. An

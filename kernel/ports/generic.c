@@ -158,9 +158,6 @@ static int nm_generic_rxsync(struct nm_kring *k, int flags)
 /* RTNL held. Stop the rings and let the device go. */
 static void nm_generic_detach(struct nm_generic *g, bool dead)
 {
-	enum nm_txrx t;
-	u32 i;
-
 	ASSERT_RTNL();
 	nm_host_detach(&g->host);
 	if (g->attached) {
@@ -170,16 +167,8 @@ static void nm_generic_detach(struct nm_generic *g, bool dead)
 	if (!dead)
 		return;
 	list_del_init(&g->dev_link);
-	for (t = NR_TX; t < NR_TXRX; t++) {
-		for (i = 0; i < nm_total_rings(&g->up, t); i++) {
-			struct nm_kring *k = &g->up.krings[t][i];
-
-			mutex_lock(&k->sync_lock);
-			k->stopped = true;
-			mutex_unlock(&k->sync_lock);
-			nm_kring_notify(k);
-		}
-	}
+	nm_adapter_stop(&g->up);
+	nm_host_forget(&g->host);
 	dev_put(g->dev);
 	WRITE_ONCE(g->dev, NULL);
 }
@@ -251,30 +240,14 @@ static void nm_generic_dtor(struct nm_adapter *na)
 	kfree(g);
 }
 
-static int nm_generic_host_txsync(struct nm_kring *k, int flags)
-{
-	return nm_host_txsync(k, READ_ONCE(to_generic(k->na)->dev));
-}
-
-static int nm_generic_host_rxsync(struct nm_kring *k, int flags)
-{
-	return nm_host_rxsync(&to_generic(k->na)->host, k);
-}
-
-static void nm_generic_host_send(struct nm_adapter *na, const void *frame,
-				 u32 len)
-{
-	nm_host_send(READ_ONCE(to_generic(na)->dev), frame, len);
-}
-
 static const struct nm_adapter_ops nm_generic_ops = {
 	.reg = nm_generic_reg,
 	.txsync = nm_generic_txsync,
 	.rxsync = nm_generic_rxsync,
 	.dtor = nm_generic_dtor,
-	.host_txsync = nm_generic_host_txsync,
-	.host_rxsync = nm_generic_host_rxsync,
-	.host_send = nm_generic_host_send,
+	.host_txsync = nm_host_txsync,
+	.host_rxsync = nm_host_rxsync,
+	.host_send = nm_host_send,
 };
 
 static int nm_generic_create(struct net_device *dev, struct nm_generic **out)
@@ -308,7 +281,7 @@ static int nm_generic_create(struct net_device *dev, struct nm_generic **out)
 				 CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	}
 	init_waitqueue_head(&g->drain_wq);
-	err = nm_host_init(&g->host, &g->up, nm_generic_own_skb);
+	err = nm_host_init(&g->host, &g->up, dev, nm_generic_own_skb);
 	if (err)
 		goto err_free;
 	err = nm_adapter_init(&g->up, dev->name, &nm_generic_ops, nm_mem_global());

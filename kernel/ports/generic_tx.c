@@ -210,19 +210,13 @@ static bool nm_generic_xmit(struct nm_generic_tx *tx, struct net_device *dev,
 			    u32 i, u32 nslots, u32 len, bool event)
 {
 	struct nm_kring *k = tx->kring;
-	struct nm_mem *mem = k->na->mem;
 	struct sk_buff *skb;
-	u32 j, s;
 	int rc;
 
 	skb = nm_generic_tx_skb(tx, dev, i, len);
 	if (!skb)
 		return false;
-	for (j = i, s = 0; s < nslots; s++, j = nm_next(j, k->num_slots)) {
-		struct netmap_slot *slot = &k->ring->slot[j];
-
-		skb_put_data(skb, nm_mem_buf_addr(mem, slot->buf_idx), slot->len);
-	}
+	nm_ring_copy_to_skb(k, i, nslots, skb);
 	skb_reset_mac_header(skb);
 	skb->protocol = eth_hdr(skb)->h_proto;
 	skb_set_queue_mapping(skb, k->ring_id);

@@ -5,6 +5,7 @@
 #   show FILE...         copy outputs into the log as TAP comments
 #   has FILE REGEX       grep -E for REGEX in FILE
 #   tap_end              remove T, print the plan, exit status 0 iff all passed
+#   need_two_nics        skip the whole test unless NETMAP_NICS names two NICs
 
 T=/tmp/$(basename "$0" .sh).$$
 mkdir -p "$T"
@@ -33,4 +34,13 @@ tap_end() {
 	rm -rf "$T"
 	echo "1..$n"
 	[ $fail -eq 0 ]
+}
+
+need_two_nics() {
+	set -- $NETMAP_NICS
+	if [ $# -lt 2 ]; then
+		rm -rf "$T"
+		echo "1..0 # SKIP needs two NICs on one hub (NETMAP_NICS='$NETMAP_NICS')"
+		exit 0
+	fi
 }

@@ -6,6 +6,11 @@
 
 : "${PAIR_TIMEOUT:=300}"
 
+# Guest CPU ticks spent so far (user+nice+system+irq+softirq, USER_HZ), and
+# the uptime in centiseconds: for CPU time per packet.
+busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
+uptime_cs() { awk '{ split($1, a, "."); print a[1] * 100 + a[2] }' /proc/uptime; }
+
 # pkt-gen tx -> rx over netmap pipe 1: the receiver runs in the background
 # and stops by itself after COUNT packets.
 pair_run() { # label size count [pkt-gen options]

@@ -211,13 +211,17 @@ static struct rtl_nm_ring mkring(struct rtl_desc *d)
 	return r;
 }
 
+static void doorbell(void *chip)
+{
+	(void)chip;
+}
+
 static void txsync(struct uring *u)
 {
 	struct rtl_nm_ring r = mkring(c.tx);
 	struct nm_native_sync s = mksync(u);
 
-	rtl_nm_tx(&r, &s);
-	rtl_nm_tx_reclaim(&r, &s);
+	rtl_nm_txsync(&r, &s, doorbell, NULL);
 	u->hwcur = s.hwcur;
 	u->hwtail = s.hwtail;
 	u->tail = u->hwtail;

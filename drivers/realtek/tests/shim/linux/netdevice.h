@@ -4,4 +4,5 @@
 #include <linux/types.h>
 struct net_device;
 struct device;
+struct sk_buff;
 #endif
