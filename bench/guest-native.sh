@@ -1,12 +1,13 @@
 # Guest side of bench/native.sh (appended to tests/vm/pktgen-pair.sh in
-# /payload.sh).  Settings: REPS, COUNT.  NICs: two rtl8139 on one hub,
-# driven by the netmap-enabled 8139cp from /lib/netmap.  Each run:
+# /payload.sh).  Settings: REPS, COUNT, DRV (the driver module).  NICs: two
+# of one model on a hub, driven by the netmap-enabled DRV from /lib/netmap.
+# Each run:
 #   pkt-gen rx on B in the background, pkt-gen tx on A, admode 2
 #   (emulated) or 1 (native), then
 #   @@cpu LABEL SIZE BUSY_TICKS PACKETS
 #   @@irq LABEL INTERRUPTS SECONDS_CS
-rmmod 8139cp 2>/dev/null
-insmod /lib/netmap/8139cp.ko || echo "@@bench no netmap-enabled 8139cp"
+rmmod "$DRV" 2>/dev/null
+insmod "/lib/netmap/$DRV.ko" || echo "@@bench no netmap-enabled $DRV"
 sleep 2
 set -- $(ls /sys/class/net | grep -v lo)
 A=$1
@@ -54,4 +55,4 @@ done
 echo 0 >$P
 ip link set dev $A down
 ip link set dev $B down
-rmmod 8139cp
+rmmod "$DRV"

@@ -46,6 +46,7 @@ struct nm_nport {
 };
 
 struct nm_native {
+	/* Fixed from attach, but the slot counts: written under RTNL. */
 	struct nm_native_desc desc;
 	struct list_head link;		/* nm_native_list, nm_lock */
 	struct nm_nport *port;		/* nm_lock: the open port, if any */
@@ -140,6 +141,31 @@ void nm_native_sync_for_cpu(struct nm_native *nm, dma_addr_t dma, u32 len)
 }
 EXPORT_SYMBOL_GPL(nm_native_sync_for_cpu);
 
+static u32 nm_native_hw_slots(struct nm_native *nm, enum nm_native_dir dir)
+{
+	return dir == NM_NATIVE_TX ? READ_ONCE(nm->desc.num_tx_slots) :
+				     READ_ONCE(nm->desc.num_rx_slots);
+}
+
+bool nm_native_busy(struct nm_native *nm)
+{
+	ASSERT_RTNL();
+	return nm && nm->want_on;
+}
+EXPORT_SYMBOL_GPL(nm_native_busy);
+
+void nm_native_set_slots(struct nm_native *nm, u32 num_tx_slots,
+			 u32 num_rx_slots)
+{
+	ASSERT_RTNL();
+	if (!nm)
+		return;
+	/* Checked when the next port is created. */
+	WRITE_ONCE(nm->desc.num_tx_slots, num_tx_slots);
+	WRITE_ONCE(nm->desc.num_rx_slots, num_rx_slots);
+}
+EXPORT_SYMBOL_GPL(nm_native_set_slots);
+
 bool nm_native_reset(struct nm_native *nm, enum nm_native_dir dir, u32 q,
 		     struct nm_native_ring *ring)
 {
@@ -150,8 +176,12 @@ bool nm_native_reset(struct nm_native *nm, enum nm_native_dir dir, u32 q,
 	if (q >= n)
 		return false;
 	k = p && nm->want_on ? &p->up.krings[dir][q] : NULL;
-	if (!k || !k->ring) {
-		/* Not in netmap mode, or no fd selected this ring: the stack's. */
+	if (!k || !k->ring || k->num_slots != nm_native_hw_slots(nm, dir)) {
+		/*
+		 * Not in netmap mode, or no fd selected this ring: the stack's
+		 * (a port whose rings no longer match the hardware never gets
+		 * here: nm_native_switch() refuses it).
+		 */
 		WRITE_ONCE(nm->ring_on[dir][q], false);
 		return false;
 	}
@@ -282,6 +312,12 @@ static int nm_native_switch(struct nm_native *nm, bool on)
 
 	ASSERT_RTNL();
 	if (on) {
+		if (p->up.num_slots[NR_TX] != nm->desc.num_tx_slots ||
+		    p->up.num_slots[NR_RX] != nm->desc.num_rx_slots) {
+			/* ethtool resized the rings since this port was made */
+			nm_info_rl("%s: ring sizes changed, open again\n", p->up.name);
+			return -EAGAIN;
+		}
 		err = nm_nport_dma_map(p, nm->desc.dma_dev);
 		if (err)
 			return err;
@@ -353,17 +389,25 @@ static const struct nm_adapter_ops nm_nport_ops = {
 static int nm_nport_create(struct nm_native *nm)
 {
 	const struct nm_native_desc *d = &nm->desc;
+	u32 tx_slots = READ_ONCE(d->num_tx_slots);
+	u32 rx_slots = READ_ONCE(d->num_rx_slots);
 	struct nm_nport *p;
 	int err;
 
+	if (tx_slots < 2 || rx_slots < 2 ||
+	    tx_slots > NM_MAX_SLOTS || rx_slots > NM_MAX_SLOTS) {
+		nm_err_rl("%s: hardware rings of %u/%u descriptors are not supported\n",
+			  d->dev->name, tx_slots, rx_slots);
+		return -EINVAL;
+	}
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
 	if (!p)
 		return -ENOMEM;
 	p->nm = nm;
 	p->up.num_rings[NR_TX] = d->num_tx_rings;
 	p->up.num_rings[NR_RX] = d->num_rx_rings;
-	p->up.num_slots[NR_TX] = d->num_tx_slots;
-	p->up.num_slots[NR_RX] = d->num_rx_slots;
+	p->up.num_slots[NR_TX] = tx_slots;
+	p->up.num_slots[NR_RX] = rx_slots;
 	p->up.num_host_rings[NR_TX] = nm_host_rings_avail();
 	p->up.num_host_rings[NR_RX] = nm_host_rings_avail();
 	err = nm_host_init(&p->host, &p->up, d->dev, NULL);
@@ -372,8 +416,8 @@ static int nm_nport_create(struct nm_native *nm)
 	err = nm_adapter_init(&p->up, d->dev->name, &nm_nport_ops, nm_mem_global());
 	if (err)
 		goto err_host;
-	if (p->up.num_slots[NR_TX] != d->num_tx_slots ||
-	    p->up.num_slots[NR_RX] != d->num_rx_slots) {
+	if (p->up.num_slots[NR_TX] != tx_slots ||
+	    p->up.num_slots[NR_RX] != rx_slots) {
 		nm_err_rl("%s: hardware rings do not fit in ring_size\n", d->dev->name);
 		err = -EINVAL;
 		goto err_fini;
@@ -461,8 +505,9 @@ err:
 }
 EXPORT_SYMBOL_GPL(nm_native_attach);
 
-void nm_native_detach(struct nm_native *nm)
+void nm_native_detach(struct nm_native **nmp)
 {
+	struct nm_native *nm = *nmp;
 	struct nm_nport *p;
 	enum nm_txrx t;
 
@@ -471,19 +516,24 @@ void nm_native_detach(struct nm_native *nm)
 	mutex_lock(&nm_lock);
 	list_del(&nm->link);
 	p = nm->port;
-	if (p) {
-		/* Stop the open port's rings: its syncs fail from now on. */
+	/* Stop an open port's rings: its syncs fail from now on. */
+	if (p)
 		nm_adapter_stop(&p->up);
-		rtnl_lock();
+	rtnl_lock();
+	if (p) {
 		if (p->up.active_fds)
 			nm_native_switch(nm, false);
 		nm_host_forget(&p->host);
 		p->nm = NULL;
-		rtnl_unlock();
-		nm->port = NULL;
 		/* The port lives on, without its NIC, until its last close. */
 	}
+	/* The driver's close (RTNL) sees NULL from here on. */
+	WRITE_ONCE(*nmp, NULL);
+	rtnl_unlock();
+	nm->port = NULL;
 	mutex_unlock(&nm_lock);
+	/* Interrupt and transmit paths that read the pointer before are done. */
+	synchronize_net();
 	for (t = NR_TX; t < NR_TXRX; t++) {
 		kfree(nm->ring_on[t]);
 		kfree(nm->kring[t]);

@@ -6,7 +6,7 @@
  * private data and calls:
  *
  *   probe:   nm = nm_native_attach(&desc);     (desc: rings, slots, ops)
- *   remove:  nm_native_detach(nm);
+ *   remove:  nm_native_detach(&priv->nm);  (sets it to NULL)
  *   open / ring (re)initialisation, for each ring it sets up:
  *            if (nm_native_reset(nm, NM_NATIVE_RX, q, &rs)) the ring is
  *            netmap's: descriptor d holds the buffer of slot
@@ -22,7 +22,10 @@
  *            same with nm_native_tx_irq() for TX completions;
  *   ndo_start_xmit: if (nm_native_xmit_drop(nm, q, skb)) return
  *            NETDEV_TX_OK (the stack's frames normally never get there while
- *            netmap owns the NIC: this covers qdisc bypass).
+ *            netmap owns the NIC: this covers qdisc bypass);
+ *   ethtool ring resize (RTNL held): refuse with -EBUSY while
+ *            nm_native_busy(nm), and tell the new sizes with
+ *            nm_native_set_slots() once the rings have them.
  * All of these take nm == NULL (a NIC netmap could not attach) as "no".
  *
  * and provides, in desc.ops:
@@ -110,8 +113,13 @@ struct nm_native_desc {
 
 /* Probe: NULL (and a log line) if netmap cannot take this NIC; it works on. */
 struct nm_native *nm_native_attach(const struct nm_native_desc *desc);
-/* Remove: any open port is stopped first (its syncs fail with EIO). */
-void nm_native_detach(struct nm_native *nm);
+/*
+ * Remove, while the device is still registered: an open port is stopped
+ * (its syncs fail with EIO) and the NIC given back to the stack; *nm is set
+ * to NULL under RTNL and freed after the driver's irq and transmit paths
+ * that may still hold it are done.
+ */
+void nm_native_detach(struct nm_native **nm);
 
 /* Ring setup: true (and *ring filled) if netmap owns the ring. */
 bool nm_native_reset(struct nm_native *nm, enum nm_native_dir dir, u32 q,
@@ -121,6 +129,11 @@ void nm_native_stop(struct nm_native *nm);
 /* Interrupt/NAPI: true if netmap owns the ring (its readers are woken). */
 bool nm_native_rx_irq(struct nm_native *nm, u32 q);
 bool nm_native_tx_irq(struct nm_native *nm, u32 q);
+/* RTNL: netmap has the NIC (ring geometry must not change). */
+bool nm_native_busy(struct nm_native *nm);
+/* RTNL, !nm_native_busy(): the hardware rings now have these sizes. */
+void nm_native_set_slots(struct nm_native *nm, u32 num_tx_slots,
+			 u32 num_rx_slots);
 /* Transmit path: true if the stack must not use TX queue q now. */
 bool nm_native_tx_owned(struct nm_native *nm, u32 q);
 /* ndo_start_xmit: if netmap owns queue q, drop @skb (counted) and say so. */

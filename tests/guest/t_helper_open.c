@@ -8,6 +8,8 @@
  *   t_helper_open holdmap FILE  register, mmap, close the fd (only the mapping
  *                               keeps the file), create FILE, sleep (<= 60 s)
  *   t_helper_open noopen        exit 0 iff /dev/netmap cannot be opened
+ *   t_helper_open info PORT     open PORT (nmport_open syntax) and print
+ *                               "TXRINGS TXSLOTS RXRINGS RXSLOTS"
  */
 #define _GNU_SOURCE
 #include "common.h"
@@ -131,6 +133,18 @@ int main(int argc, char **argv)
 		return hold(argv[2], 0);
 	if (strcmp(argv[1], "holdmap") == 0 && argc == 3)
 		return hold(argv[2], 1);
+	if (strcmp(argv[1], "info") == 0 && argc == 3) {
+		struct nmport_d *d = nmport_open(argv[2]);
+
+		if (!d) {
+			fprintf(stderr, "info: cannot open %s\n", argv[2]);
+			return 1;
+		}
+		printf("%u %u %u %u\n", d->reg.nr_tx_rings, d->reg.nr_tx_slots,
+		       d->reg.nr_rx_rings, d->reg.nr_rx_slots);
+		nmport_close(d);
+		return 0;
+	}
 	if (strcmp(argv[1], "noopen") == 0) {
 		int fd = open(NMT_DEV, O_RDWR);
 
@@ -142,6 +156,6 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	fprintf(stderr, "usage: %s [traffic | hold FILE | holdmap FILE | "
-		"noopen]\n", argv[0]);
+		"noopen | info PORT]\n", argv[0]);
 	return 2;
 }

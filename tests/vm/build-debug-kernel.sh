@@ -45,7 +45,8 @@ extract_source() { # version dir
 }
 
 # Every line of the fragment must be in .config as written ("is not set"
-# lines may also be satisfied by the option being absent).
+# lines may also be satisfied by the option being absent); of an option
+# set twice (ours after the shared one) the last line counts.
 verify_config() { # tree fragment
 	local line opt bad=0
 	while IFS= read -r line; do
@@ -59,7 +60,7 @@ verify_config() { # tree fragment
 		fi
 		msg "config option not applied: $line (have: $(grep -E "^(# )?${BASH_REMATCH[1]}[= ]" "$1/.config" || echo nothing))"
 		bad=1
-	done <"$2"
+	done < <(tac "$2" | awk '{ o = $0; sub(/^# /, "", o); sub(/[= ].*/, "", o) } !seen[o]++' | tac)
 	((bad == 0)) || die "the debug config fragment did not apply fully"
 }
 
@@ -94,10 +95,14 @@ build() { # version fragment
 			touch "$dir/configured"
 		fi
 		compile "$tree" "$dir/build.log"
+		rm -rf "$dir/modroot"
+		make -C "$tree" -s INSTALL_MOD_PATH="$dir/modroot" modules_install >>"$dir/build.log" 2>&1 ||
+			die "debug kernel: modules_install failed (log: $dir/build.log)"
 		make -C "$tree" -s kernelrelease >"$dir/complete"
 	fi
+	# The NIC drivers the native tests replace are modules (debug-netmap.config).
 	nmt_write_kernel_env debug "$(cat "$dir/complete")" debug \
-		"$tree/arch/x86/boot/bzImage" "$tree" ""
+		"$tree/arch/x86/boot/bzImage" "$tree" "$dir/modroot/lib/modules/$(cat "$dir/complete")"
 	prune "$key"
 	msg "debug kernel: $(cat "$dir/complete") ($dir)"
 }

@@ -10,11 +10,20 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 # What configure may copy from; keep in step with drivers/*/sources.
-PARTS=(Makefile drivers/net/ethernet/realtek)
+PARTS=(Makefile drivers/net/ethernet/realtek drivers/net/ethernet/intel/e1000
+	drivers/net/virtio_net.c drivers/net/veth.c)
+
+have_all() { # dir
+	local p
+	for p in "${PARTS[@]}"; do
+		[[ -e $1/$p ]] || return 1
+	done
+}
 
 extract() { # series version dir
 	local deb tarball tmp p
-	[[ -d $3 ]] && return 0
+	have_all "$3" && return 0
+	rm -rf "$3"
 	deb=$(nmt_apt_fetch "linux-source-$1=$2")
 	tmp="$3.tmp"
 	rm -rf "$tmp"
@@ -41,7 +50,7 @@ main() {
 	fi
 	[[ -n $version ]] || die "apt knows no linux-source-$series"
 	dir="$NMT_CACHE/driver-sources/$series-$version"
-	if [[ ! -d $dir ]]; then
+	if ! have_all "$dir"; then
 		mkdir -p "$(dirname "$dir")"
 		nmt_with_lock "driver-sources-$series" extract "$series" "$version" "$dir"
 	fi

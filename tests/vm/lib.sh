@@ -90,7 +90,7 @@ nmt_apt_install() {
 }
 
 NMT_HOST_PACKAGES=(qemu-system-x86 busybox-static build-essential cpio xz-utils zstd kmod
-	bc bison flex libelf-dev libssl-dev libpcap-dev pahole iproute2)
+	bc bison flex libelf-dev libssl-dev libpcap-dev pahole iproute2 ethtool)
 
 nmt_need_host_tools() { nmt_need_packages "${NMT_HOST_PACKAGES[@]}"; }
 

@@ -146,17 +146,17 @@ add_modules() { # root
 
 # busybox's ip cannot create veth pairs or taps: ship Debian's, with the
 # libraries ldd finds for it and the dynamic loader, at their own paths.
-add_iproute2() { # root
-	local ip lib
-	ip=$(realpath /sbin/ip 2>/dev/null) || true
-	[[ -n $ip && -x $ip ]] || die "no /sbin/ip on this machine (package iproute2)"
-	mkdir -p "$1/sbin"
-	cp "$ip" "$1/sbin/ip"
-	LC_ALL=C ldd "$ip" >"$WORKDIR/ldd" || die "ldd $ip failed"
-	! grep -q 'not found' "$WORKDIR/ldd" || die "ldd $ip: a library is missing"
+add_dyn_bin() { # root path: a dynamically linked program and its libraries
+	local bin lib
+	bin=$(realpath "$2" 2>/dev/null) || true
+	[[ -n $bin && -x $bin ]] || die "no $2 on this machine (see NMT_HOST_PACKAGES)"
+	mkdir -p "$1$(dirname "$2")"
+	cp "$bin" "$1$2"
+	LC_ALL=C ldd "$bin" >"$WORKDIR/ldd" || die "ldd $bin failed"
+	! grep -q 'not found' "$WORKDIR/ldd" || die "ldd $bin: a library is missing"
 	# "name => /path (addr)" or "/path (addr)"; linux-vdso has no file.
 	while read -r lib; do
-		[[ -r $lib ]] || die "ldd $ip: cannot read $lib"
+		[[ -r $lib ]] || die "ldd $bin: cannot read $lib"
 		mkdir -p "$1$(dirname "$lib")"
 		cp -L "$lib" "$1$lib"
 	done < <(awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' "$WORKDIR/ldd")
@@ -186,7 +186,8 @@ populate() { # root
 		mkdir -p "$root/lib/netmap"
 		cp "${DRIVER_KOS[@]}" "$root/lib/netmap/"
 	fi
-	add_iproute2 "$root"
+	add_dyn_bin "$root" /sbin/ip
+	add_dyn_bin "$root" /sbin/ethtool
 	[[ -n $TESTS ]] && add_tests "$root"
 	[[ -n $PAYLOAD ]] && cp "$PAYLOAD" "$root/payload.sh"
 	for bin in "${BINS[@]}"; do

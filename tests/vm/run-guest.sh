@@ -16,8 +16,8 @@
 #                          virtio-net-pci e1000 e1000e rtl8139 vmxnet3; their
 #                          drivers' modules are loaded; the tests get
 #                          NETMAP_NICS="eth0 eth1 ..." in the same order
-#   --drivers LIST         netmap-enabled drivers built for stock kernels and
-#                          put in the guest's /lib/netmap (default: realtek;
+#   --drivers LIST         netmap-enabled drivers built for the kernel and
+#                          put in the guest's /lib/netmap (default: realtek,e1000,virtio_net;
 #                          '' for none); see ./configure --drivers
 #   --timeout SECS         per test program (default 300)
 #   --guest-timeout SECS   hard limit for the whole guest (default 1200)
@@ -32,7 +32,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 KERNEL='' SRC='' WORK='' TIMEOUT=300 GUEST_TIMEOUT=1200 QEMU_ARGS='' BOOT_FLAGS=() NICS=''
-VMLINUZ='' KBUILD='' MODTREE='' NATIVE_DRIVERS=realtek
+VMLINUZ='' KBUILD='' MODTREE='' NATIVE_DRIVERS=realtek,e1000,virtio_net
 INITRD_ARGS=()
 
 usage() { sed -n '2,26s/^# \{0,1\}//p' "$0" >&2; exit 2; }
@@ -94,13 +94,18 @@ main() {
 	mkdir -p "$WORK"
 	rm -rf "$WORK/run"
 	msg "[$KERNEL] building netmap.ko for $NMT_KREL"
-	# Stock kernels also get the netmap-enabled drivers, from the sources
-	# of the same Debian kernel (the debug kernel has them built in).
+	# The netmap-enabled drivers, from the sources of the same kernel: the
+	# Debian package's for a stock kernel, the debug kernel's own tree
+	# (drivers its config does not enable are left out by their Kbuild).
 	local drv=() ko dko=() dsrc
-	if [[ $NMT_KIND == stock && -n $NATIVE_DRIVERS ]]; then
-		dsrc=$("$NMT_VM_DIR/driver-sources.sh" "$NMT_KNAME") ||
-			build_failed "fetch the driver sources of Linux $NMT_KNAME"
-		drv=("$dsrc" "$NATIVE_DRIVERS")
+	if [[ -n $NATIVE_DRIVERS ]]; then
+		case $NMT_KIND in
+		stock) dsrc=$("$NMT_VM_DIR/driver-sources.sh" "$NMT_KNAME") ||
+			build_failed "fetch the driver sources of Linux $NMT_KNAME" ;;
+		debug) dsrc=$NMT_KBUILD ;;
+		*) dsrc='' ;;
+		esac
+		[[ -z $dsrc ]] || drv=("$dsrc" "$NATIVE_DRIVERS")
 	fi
 	"$NMT_VM_DIR/build-module.sh" "$SRC" "$NMT_KBUILD" "$WORK/module" "${drv[@]}" ||
 		build_failed "build netmap.ko for $NMT_KREL"

@@ -8,6 +8,7 @@
 # put back at the end.  busybox sh; TAP output.
 
 . "$(dirname "$0")/libtap.sh"
+. "$(dirname "$0")/libnative.sh"
 
 KO=/lib/netmap/8139cp.ko
 # r8169 (no QEMU model): the netmap-enabled module loads and unloads.
@@ -24,15 +25,7 @@ if [ ! -f $KO ]; then
 	exit
 fi
 # The rtl8139 NICs, by MAC (names change when the driver is reloaded).
-macs=
-i=1
-for m in $NETMAP_NIC_MODELS; do
-	if [ "$m" = rtl8139 ]; then
-		macs="$macs $(echo $NETMAP_NIC_MACS | cut -d' ' -f$i)"
-	fi
-	i=$((i + 1))
-done
-set -- $macs
+set -- $(nic_macs rtl8139)
 if [ $# -lt 2 ]; then
 	echo "# SKIP needs two rtl8139 NICs (models: $NETMAP_NIC_MODELS)"
 	tap_end
@@ -40,18 +33,9 @@ if [ $# -lt 2 ]; then
 fi
 MA=$1
 MB=$2
-ifname() {	# ifname MAC
-	for d in /sys/class/net/*; do
-		[ "$(cat $d/address)" = "$1" ] && basename $d && return 0
-	done
-	return 1
-}
-P=/sys/module/netmap/parameters/admode
+P=$P_ADMODE
 
-rmmod 8139cp 2>/dev/null
-insmod $KO
-result $? "insmod the netmap-enabled 8139cp"
-sleep 1
+swap_driver 8139cp $KO
 A=$(ifname $MA)
 B=$(ifname $MB)
 [ -n "$A" ] && [ -n "$B" ]
@@ -63,9 +47,6 @@ ip link set dev $A up && ip link set dev $B up
 sleep 3
 echo 1 >$P	# native only: an emulated port would fail to open
 
-irqs() {	# interrupts of NIC $1 so far, all CPUs
-	awk -v d="$1" '$NF == d { n = 0; for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+$/) n += $i; print n }' /proc/interrupts
-}
 rx0=$(cat /sys/class/net/$B/statistics/rx_packets)
 i0=$(irqs $B)
 timeout 60 pkt-gen -i netmap:$B -f rx -n 5000 -w 0 >$T/rx 2>&1 &
@@ -139,10 +120,7 @@ ip link set dev $B promisc off
 
 ip link set dev $A down
 ip link set dev $B down
-rmmod 8139cp
-result $? "rmmod the netmap-enabled 8139cp"
-modprobe 8139cp 2>/dev/null || insmod $(find /lib/modules -name '8139cp.ko' | head -n1)
-sleep 1
+restore_driver 8139cp
 ifname $MA >/dev/null
 result $? "the distribution's 8139cp is back"
 

@@ -1,0 +1,244 @@
+# Helpers of the native-driver guest tests (t_native_*.sh), sourced after
+# libtap.sh (busybox sh):
+#   nic_macs MODEL           MAC addresses of the guest's NICs of that QEMU model
+#   ifname MAC               interface name with that MAC (names change when a
+#                            driver is reloaded)
+#   irqs DEV                 interrupts of DEV so far, all CPUs (lines named
+#                            DEV, or after its device: virtio0-input.0...)
+#   stack_rx                 frames the host stack took from all NICs so far
+#                            (netif_receive_skb, /proc/net/softnet_stat)
+#   swap_driver MOD KO       unload the distribution's MOD, load KO in its place
+#   restore_driver MOD       unload ours, load the distribution's again
+#   admode N                 netmap's admode parameter (1 native, 2 emulated)
+#   pair_traffic TX TXMODE RX RXMODE N WHAT [seq] [pkt-gen tx args]
+#                            pkt-gen rx on netmap:RX (opened with admode RXMODE)
+#                            and tx of N frames on netmap:TX (admode TXMODE),
+#                            1000 pps; one result: N frames received, none
+#                            lost or out of order ("seq": txseq/rxseq, every
+#                            payload verified)
+#   native_suite MODEL DRIVER PEER_MODEL [ethtool|-] [noirqcount]
+#                            the whole native test of the first NIC of MODEL
+#                            driven by /lib/netmap/DRIVER.ko, against the first
+#                            PEER_MODEL NIC in emulated mode (see t_native_*.sh);
+#                            "ethtool": ring sizes set by ethtool -G too;
+#                            "noirqcount": the NIC's interrupt counts are
+#                            shown, not checked
+
+P_ADMODE=/sys/module/netmap/parameters/admode
+
+nic_macs() {
+	i=1
+	for m in $NETMAP_NIC_MODELS; do
+		[ "$m" = "$1" ] && echo "$NETMAP_NIC_MACS" | cut -d' ' -f$i
+		i=$((i + 1))
+	done
+}
+
+ifname() {
+	for d in /sys/class/net/*; do
+		[ "$(cat $d/address)" = "$1" ] && basename $d && return 0
+	done
+	return 1
+}
+
+irqs() {
+	dv=$(basename "$(readlink /sys/class/net/$1/device)" 2>/dev/null)
+	# A line may list several devices sharing it: "... 11-fasteoi eth1, eth3".
+	awk -v d="$1" -v p="${dv:-none}-" '{
+		m = 0
+		for (i = 2; i <= NF; i++) { f = $i; sub(/,$/, "", f); if (f == d || index(f, p) == 1) m = 1 }
+		if (!m) next
+		for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) n += $i
+		found = 1
+	} END { if (found) print n + 0 }' /proc/interrupts
+}
+
+stack_rx() {
+	n=0
+	for v in $(awk '{ print $1 }' /proc/net/softnet_stat); do
+		n=$((n + 0x$v))
+	done
+	echo $n
+}
+
+swap_driver() {
+	rmmod "$1" 2>/dev/null
+	insmod "$2"
+	result $? "insmod the netmap-enabled $1"
+	sleep 1
+}
+
+restore_driver() {
+	rmmod "$1"
+	result $? "rmmod the netmap-enabled $1"
+	modprobe "$1" 2>/dev/null ||
+		insmod "$(find /lib/modules -name "$1.ko*" | head -n1)"
+	sleep 1
+}
+
+admode() { echo "$1" >$P_ADMODE; }
+
+pair_traffic() {
+	tx=$1 txmode=$2 rx=$3 rxmode=$4 cnt=$5 what=$6
+	shift 6
+	f=rx g=tx
+	if [ "$1" = seq ]; then
+		f=rxseq g=txseq
+		shift
+	fi
+	admode "$rxmode"
+	timeout 90 pkt-gen -i netmap:$rx -f $f -n $cnt -w 0 >$T/prx 2>&1 &
+	ppid=$!
+	sleep 2
+	admode "$txmode"
+	timeout 90 pkt-gen -i netmap:$tx -f $g -n $cnt -R 1000 -w 0 "$@" >$T/ptx 2>&1
+	wait $ppid
+	prc=$?
+	has $T/prx "^Received $cnt packets" && has $T/prx '^Lost 0 packets, 0 out of order$' &&
+		{ [ $f = rx ] || has $T/prx "^Payload check: $cnt verified, 0 bad\$"; } &&
+		[ $prc -eq 0 ]
+	st=$?
+	result $st "$what"
+	[ $st -eq 0 ] || show $T/ptx $T/prx
+	admode 0
+	return $st
+}
+
+native_ethtool_sizes() {
+	# Ring sizes: ethtool's are the port's.
+	ethtool -G $E rx 128 tx 64 >$T/eth 2>&1
+	result $? "ethtool -G $E rx 128 tx 64"
+	admode 1
+	/tests/t_helper_open info netmap:$E >$T/info 2>&1
+	has $T/info '^1 64 1 128$'
+	st=$?
+	result $st "netmap:$E has 64 TX and 128 RX slots"
+	[ $st -eq 0 ] || show $T/info
+	pair_traffic $E 1 $V 2 2000 "native tx on the 64-descriptor ring: 2000 frames to $V"
+	ethtool -G $E rx 256 tx 256 >$T/eth 2>&1
+	result $? "ethtool -G $E rx 256 tx 256"
+}
+
+native_ethtool_busy() {
+	# While netmap has the NIC its rings keep their size.
+	admode 1
+	timeout 30 pkt-gen -i netmap:$E -f rx -n 1000000 >/dev/null 2>&1 &
+	bg=$!
+	sleep 2
+	ethtool -G $E rx 128 >$T/eth 2>&1
+	st=$?
+	kill $bg
+	wait $bg
+	[ $st -ne 0 ] && has $T/eth 'busy|Busy|netmap'
+	st=$?
+	result $st "ethtool -G is refused while netmap:$E is open"
+	[ $st -eq 0 ] || show $T/eth
+}
+
+native_suite() {
+	ME=$(nic_macs $1 | head -n1)
+	MV=$(nic_macs $3 | head -n1)
+	if [ -z "$ME" ] || [ -z "$MV" ]; then
+		echo "1..0 # SKIP needs a $1 and a $3 NIC (models: $NETMAP_NIC_MODELS)"
+		exit 0
+	fi
+	V=$(ifname $MV)
+	# The other NICs stay quiet: the stack's receive counter is global.
+	others=
+	for d in /sys/class/net/*; do
+		d=${d##*/}
+		[ $d = lo ] || [ $d = $V ] || [ "$(cat /sys/class/net/$d/address)" = "$ME" ] && continue
+		grep -q up /sys/class/net/$d/operstate && others="$others $d"
+		ip link set dev $d down
+	done
+
+	swap_driver $2 /lib/netmap/$2.ko
+	E=$(ifname $ME)
+	[ -n "$E" ]
+	result $? "the $1 NIC is back ($E)"
+	dmesg | grep -q "$E: native mode available (1/1 rings, 256/256 slots)"
+	result $? "$E attached for native mode (one ring pair of 256 slots)"
+	ip link set dev $E up && ip link set dev $V up
+	sleep 3
+
+	[ "$4" = ethtool ] && native_ethtool_sizes
+
+	# Native tx, emulated rx; emulated tx, native rx.
+	pair_traffic $E 1 $V 2 5000 "native tx: 5000 frames from netmap:$E, all in order on $V"
+	s0=$(stack_rx)
+	i0=$(irqs $E)
+	pair_traffic $V 2 $E 1 5000 "native rx: 5000 frames from $V, all in order on netmap:$E"
+	s1=$(stack_rx)
+	i1=$(irqs $E)
+	[ $((s1 - s0)) -lt 100 ]
+	result $? "the host stack took none of them ($((s1 - s0)) frames in all)"
+	if [ "$5" = noirqcount ]; then
+		echo "# $E's interrupt counts: $i0 -> $i1 (not checked, see t_native_$2)"
+	else
+		[ -n "$i0" ] && [ -n "$i1" ] && [ $((i1 - i0)) -gt 100 ]
+		st=$?
+		result $st "$E's interrupts woke netmap ($i0 -> $i1)"
+		[ $st -eq 0 ] || { cat /proc/interrupts >$T/irq; show $T/irq; }
+	fi
+	pair_traffic $E 1 $V 2 2000 "native tx, sizes 60..1514: every byte verified" seq -l 1514 -l 60
+	pair_traffic $V 2 $E 1 2000 "native rx, sizes 60..1514: every byte verified" seq -l 1514 -l 60
+
+	[ "$4" = ethtool ] && native_ethtool_busy
+
+	# Link down and up while the receiving port is open.
+	admode 1
+	timeout 90 pkt-gen -i netmap:$E -f rx -n 2000 -w 0 >$T/durx 2>&1 &
+	rxpid=$!
+	sleep 2
+	admode 2
+	timeout 60 pkt-gen -i netmap:$V -f tx -n 1000 -R 1000 -w 0 >/dev/null 2>&1
+	ip link set dev $E down
+	sleep 1
+	ip link set dev $E up
+	sleep 3
+	timeout 60 pkt-gen -i netmap:$V -f tx -n 1000 -R 1000 -w 0 >$T/dutx 2>&1
+	wait $rxpid
+	has $T/durx '^Received 2000 packets'
+	st=$?
+	result $st "native: traffic flows after $E went down and up while open"
+	[ $st -eq 0 ] || show $T/dutx $T/durx
+	admode 0
+
+	# Host rings, transparent mode, VLANs, close while polled: the native
+	# NIC with its peer emulated.
+	if [ -x /tests/t_host ]; then
+		NETMAP_NICS="$E $V" /tests/t_host >$T/host 2>&1
+		st=$?
+		result $st "t_host passes with $E native ($(grep -c '^ok' $T/host) checks)"
+		[ $st -eq 0 ] || show $T/host
+	fi
+
+	# After the last close the stack has the NIC again: ping through it to
+	# the peer NIC in a namespace.
+	NS=nmnative
+	IP=/sbin/ip
+	if $IP netns add $NS 2>/dev/null; then
+		$IP link set dev $V netns $NS &&
+			$IP netns exec $NS $IP link set dev $V up &&
+			$IP netns exec $NS $IP addr add 10.79.0.2/24 dev $V &&
+			$IP addr add 10.79.0.1/24 dev $E
+		ok=1
+		for i in 1 2 3 4 5; do
+			ping -c 1 -W 2 10.79.0.2 >/dev/null 2>&1 && ok=0 && break
+		done
+		result $ok "after close the stack pings through $E"
+		$IP addr del 10.79.0.1/24 dev $E
+		$IP netns exec $NS $IP link set dev $V netns 1
+		$IP netns del $NS
+	else
+		echo "# no network namespaces: ping skipped"
+	fi
+
+	ip link set dev $E down
+	restore_driver $2
+	ifname $ME >/dev/null
+	result $? "the distribution's $2 is back"
+	for d in $others; do
+		ip link set dev $d up
+	done
+}
