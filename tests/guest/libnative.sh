@@ -78,6 +78,17 @@ restore_driver() {
 
 admode() { echo "$1" >$P_ADMODE; }
 
+# wait_open FILE: until the pkt-gen writing FILE has its port open (its
+# banner is out), at most 20 s: admode is read when a port opens.
+wait_open() {
+	i=0
+	while [ $i -lt 100 ] && ! grep -qE 'Receiving from|Sending on' "$1" 2>/dev/null; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+	sleep 1
+}
+
 pair_traffic() {
 	tx=$1 txmode=$2 rx=$3 rxmode=$4 cnt=$5 what=$6
 	shift 6
@@ -89,7 +100,7 @@ pair_traffic() {
 	admode "$rxmode"
 	timeout 90 pkt-gen -i netmap:$rx -f $f -n $cnt -w 0 >$T/prx 2>&1 &
 	ppid=$!
-	sleep 2
+	wait_open $T/prx
 	admode "$txmode"
 	timeout 90 pkt-gen -i netmap:$tx -f $g -n $cnt -R 1000 -w 0 "$@" >$T/ptx 2>&1
 	wait $ppid
@@ -122,9 +133,9 @@ native_ethtool_sizes() {
 native_ethtool_busy() {
 	# While netmap has the NIC its rings keep their size.
 	admode 1
-	timeout 30 pkt-gen -i netmap:$E -f rx -n 1000000 >/dev/null 2>&1 &
+	timeout 30 pkt-gen -i netmap:$E -f rx -n 1000000 >$T/bg 2>&1 &
 	bg=$!
-	sleep 2
+	wait_open $T/bg
 	ethtool -G $E rx 128 >$T/eth 2>&1
 	st=$?
 	kill $bg
@@ -189,7 +200,7 @@ native_suite() {
 	admode 1
 	timeout 90 pkt-gen -i netmap:$E -f rx -n 2000 -w 0 >$T/durx 2>&1 &
 	rxpid=$!
-	sleep 2
+	wait_open $T/durx
 	admode 2
 	timeout 60 pkt-gen -i netmap:$V -f tx -n 1000 -R 1000 -w 0 >/dev/null 2>&1
 	ip link set dev $E down
