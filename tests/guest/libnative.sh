@@ -16,6 +16,8 @@
 #                            1000 pps; one result: N frames received, none
 #                            lost or out of order ("seq": txseq/rxseq, every
 #                            payload verified)
+#   down_up_traffic TX TXMODE RX RXMODE RATE
+#                            2000 frames arrive while RX goes down and up
 #   native_suite MODEL DRIVER PEER_MODEL [ethtool|-] [noirqcount]
 #                            the whole native test of the first NIC of MODEL
 #                            driven by /lib/netmap/DRIVER.ko, against the first
@@ -115,6 +117,28 @@ pair_traffic() {
 	return $st
 }
 
+# down_up_traffic TX TXMODE RX RXMODE RATE: 2000 frames from netmap:TX reach
+# netmap:RX, the receiving NIC going down and up while its port is open (the
+# driver sets its rings up again, netmap carries on where the ring was).
+down_up_traffic() {
+	admode $4
+	timeout 90 pkt-gen -i netmap:$3 -f rx -n 2000 -w 0 >$T/durx 2>&1 &
+	rxpid=$!
+	wait_open $T/durx
+	admode $2
+	timeout 60 pkt-gen -i netmap:$1 -f tx -n 1000 -R $5 -w 0 >/dev/null 2>&1
+	ip link set dev $3 down
+	sleep 1
+	ip link set dev $3 up
+	sleep 3
+	timeout 60 pkt-gen -i netmap:$1 -f tx -n 1000 -R $5 -w 0 >$T/dutx 2>&1
+	wait $rxpid
+	has $T/durx '^Received 2000 packets'
+	st=$?
+	result $st "native: traffic flows after $3 went down and up while open"
+	[ $st -eq 0 ] || show $T/dutx $T/durx
+}
+
 native_ethtool_sizes() {
 	# Ring sizes: ethtool's are the port's.
 	ethtool -G $E rx 128 tx 64 >$T/eth 2>&1
@@ -196,23 +220,7 @@ native_suite() {
 
 	[ "$4" = ethtool ] && native_ethtool_busy
 
-	# Link down and up while the receiving port is open.
-	admode 1
-	timeout 90 pkt-gen -i netmap:$E -f rx -n 2000 -w 0 >$T/durx 2>&1 &
-	rxpid=$!
-	wait_open $T/durx
-	admode 2
-	timeout 60 pkt-gen -i netmap:$V -f tx -n 1000 -R 1000 -w 0 >/dev/null 2>&1
-	ip link set dev $E down
-	sleep 1
-	ip link set dev $E up
-	sleep 3
-	timeout 60 pkt-gen -i netmap:$V -f tx -n 1000 -R 1000 -w 0 >$T/dutx 2>&1
-	wait $rxpid
-	has $T/durx '^Received 2000 packets'
-	st=$?
-	result $st "native: traffic flows after $E went down and up while open"
-	[ $st -eq 0 ] || show $T/dutx $T/durx
+	down_up_traffic $V 2 $E 1 1000
 	admode 0
 
 	# Host rings, transparent mode, VLANs, close while polled: the native

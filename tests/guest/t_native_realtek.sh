@@ -81,23 +81,8 @@ st=$?
 result $st "native, mixed sizes 60..1514: verified byte by byte"
 [ $st -eq 0 ] || show $T/mtx $T/mrx
 
-# The receiver's NIC goes down and up while its port is open: the driver
-# sets its rings up again and netmap carries on from where the ring was.
 # 300 pps: the 64 RX descriptors overflow under the debug kernel at 1000.
-timeout 60 pkt-gen -i netmap:$B -f rx -n 2000 -w 0 >$T/durx 2>&1 &
-rxpid=$!
-sleep 2
-timeout 60 pkt-gen -i netmap:$A -f tx -n 1000 -R 300 -w 0 >/dev/null 2>&1
-ip link set dev $B down
-sleep 1
-ip link set dev $B up
-sleep 3
-timeout 60 pkt-gen -i netmap:$A -f tx -n 1000 -R 300 -w 0 >$T/dutx 2>&1
-wait $rxpid
-has $T/durx '^Received 2000 packets'
-st=$?
-result $st "native: traffic flows after $B went down and up while open"
-[ $st -eq 0 ] || show $T/dutx $T/durx
+down_up_traffic $A 1 $B 1 300
 
 # The host rings, transparent mode, VLANs and close-while-polled, natively:
 # the emulated-port test program on this pair, with admode=1.
