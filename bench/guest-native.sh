@@ -1,6 +1,7 @@
-# Guest side of bench/native.sh (appended to tests/vm/pktgen-pair.sh in
-# /payload.sh).  Settings: REPS, COUNT, DRV (the driver module).  NICs: two
-# of one model on a hub, driven by the netmap-enabled DRV from /lib/netmap.
+# Guest side of bench/native.sh (appended to tests/vm/pktgen-pair.sh and
+# tests/guest/libnative.sh in /payload.sh).  Settings: REPS, COUNT, DRV
+# (the driver module).  NICs: two of one model on a hub, driven by the
+# netmap-enabled DRV from /lib/netmap.
 # Each run:
 #   pkt-gen rx on B in the background, pkt-gen tx on A, admode 2
 #   (emulated) or 1 (native), then
@@ -17,8 +18,10 @@ ip link set dev $B up
 sleep 3
 P=/sys/module/netmap/parameters/admode
 
-irqs() {	# interrupts of NICs A and B so far
-	awk -v a="$A" -v b="$B" '$NF == a || $NF == b { for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+$/) n += $i } END { print n + 0 }' /proc/interrupts
+pair_irqs() {	# interrupts of NICs A and B so far (irqs: libnative.sh)
+	ia=$(irqs $A)
+	ib=$(irqs $B)
+	echo $((${ia:-0} + ${ib:-0}))
 }
 
 run() { # label admode
@@ -27,7 +30,7 @@ run() { # label admode
 	rx=$!
 	sleep 1
 	c0=$(busy)
-	i0=$(irqs)
+	i0=$(pair_irqs)
 	t0=$(uptime_cs)
 	echo "@@pg begin $1-tx size=60 side=tx"
 	timeout -s INT -k 5 "$PAIR_TIMEOUT" pkt-gen -i netmap:$A -f tx -n "$COUNT" -l 60 2>&1
@@ -35,7 +38,7 @@ run() { # label admode
 	wait $rx
 	rc=$?
 	t1=$(uptime_cs)
-	i1=$(irqs)
+	i1=$(pair_irqs)
 	c1=$(busy)
 	echo "@@pg begin $1-rx size=60 side=rx"
 	cat /tmp/rx.out

@@ -42,7 +42,8 @@ bench_pair() { # model driver
 	mkdir -p "$work"
 	payload="$work/payload.sh"
 	nmt_make_payload "$payload" "REPS=$REPS COUNT=$COUNT DRV=$2" \
-		"$NMT_VM_DIR/pktgen-pair.sh" "$NMT_REPO/bench/guest-native.sh"
+		"$NMT_VM_DIR/pktgen-pair.sh" "$NMT_REPO/tests/guest/libnative.sh" \
+		"$NMT_REPO/bench/guest-native.sh"
 	"$NMT_VM_DIR/run-guest.sh" 6.12 --src "$NMT_REPO" --payload "$payload" --bin "$PKTGEN" \
 		--nics "$1,$1" --plain --timeout 3000 \
 		--guest-timeout 3600 --work "$work" >&2 || true

@@ -86,20 +86,10 @@ static void nm_host_queue(struct nm_host *h, u32 r, struct sk_buff *skb)
 	struct nm_kring *k = &h->na->krings[NR_RX][h->na->num_rings[NR_RX] + r];
 	struct sk_buff_head *q = &h->rxq[r];
 
-	if (skb_vlan_tag_present(skb)) {
-		skb = __vlan_hwaccel_push_inside(skb);
-		if (!skb)
-			return;		/* freed */
-	}
-	if (skb->ip_summed == CHECKSUM_PARTIAL && !READ_ONCE(nm_generic_hwcsum) &&
-	    skb_checksum_help(skb))
-		goto drop;
 	if (skb_queue_len(q) >= k->num_slots)
-		goto drop;
-	skb_queue_tail(q, skb);
-	return;
-drop:
-	kfree_skb(skb);
+		kfree_skb(skb);		/* ring full: the frame is lost */
+	else
+		skb_queue_tail(q, skb);
 }
 
 static unsigned int nm_host_egress(void *priv, struct sk_buff *skb,
@@ -108,6 +98,7 @@ static unsigned int nm_host_egress(void *priv, struct sk_buff *skb,
 	struct nm_host *h = priv;
 	struct nm_adapter *na = h->na;
 	u32 nrings = na->num_host_rings[NR_RX], r = 0;
+	struct sk_buff *next;
 	struct nm_kring *k;
 
 	if ((h->own_skb && h->own_skb(skb)) || !nm_host_nic_tx_on(na))
@@ -117,17 +108,8 @@ static unsigned int nm_host_egress(void *priv, struct sk_buff *skb,
 	k = &na->krings[NR_RX][na->num_rings[NR_RX] + r];
 	if (!nm_kring_on(k))
 		return NF_DROP;		/* the NIC is netmap's, the host ring closed */
-	if (skb_is_gso(skb)) {
-		struct sk_buff *segs = skb_gso_segment(skb, 0), *next;
-
-		if (IS_ERR_OR_NULL(segs))
-			return NF_DROP;
-		consume_skb(skb);
-		skb_list_walk_safe(segs, skb, next) {
-			skb_mark_not_on_list(skb);
-			nm_host_queue(h, r, skb);
-		}
-	} else {
+	skb_list_walk_safe(nm_skb_wire(skb, !READ_ONCE(nm_generic_hwcsum)), skb, next) {
+		skb_mark_not_on_list(skb);
 		nm_host_queue(h, r, skb);
 	}
 	nm_kring_notify(k);

@@ -8,8 +8,10 @@
  * head waits for the next sync.
  */
 #include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 
+#include "compat.h"
 #include "skb_ring.h"
 
 /*
@@ -107,4 +109,40 @@ void nm_skb_to_stack(struct sk_buff *skb, struct net_device *dev)
 	skb->protocol = eth_type_trans(skb, dev);
 	skb->priority = NM_SKB_PRIO_INJECTED;
 	netif_rx(skb);
+}
+
+/*
+ * @skb as the frames it is on the wire: a GSO frame cut into its segments,
+ * the VLAN tag the NIC would insert put in the frame, checksums left to the
+ * NIC completed (unless !@csum). Consumes @skb; returns the frames as a
+ * list (skb->next), NULL if none is left.
+ */
+struct sk_buff *nm_skb_wire(struct sk_buff *skb, bool csum)
+{
+	struct sk_buff *segs = skb, *next, *head = NULL, **tail = &head;
+
+	if (skb_is_gso(skb)) {
+		segs = skb_gso_segment(skb, 0);
+		if (IS_ERR_OR_NULL(segs)) {
+			kfree_skb(skb);
+			return NULL;
+		}
+		consume_skb(skb);
+	}
+	skb_list_walk_safe(segs, skb, next) {
+		skb_mark_not_on_list(skb);
+		if (skb_vlan_tag_present(skb)) {
+			skb = __vlan_hwaccel_push_inside(skb);
+			if (!skb)
+				continue;	/* freed */
+		}
+		if (csum && skb->ip_summed == CHECKSUM_PARTIAL &&
+		    skb_checksum_help(skb)) {
+			kfree_skb(skb);
+			continue;
+		}
+		*tail = skb;
+		tail = &skb->next;
+	}
+	return head;
 }

@@ -23,5 +23,6 @@ void nm_ring_copy_to_skb(struct nm_kring *k, u32 i, u32 nslots,
 struct sk_buff *nm_ring_to_skb(struct nm_kring *k, u32 i, u32 nslots, u32 len,
 			       struct net_device *dev);
 void nm_skb_to_stack(struct sk_buff *skb, struct net_device *dev);
+struct sk_buff *nm_skb_wire(struct sk_buff *skb, bool csum);
 
 #endif

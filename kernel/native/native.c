@@ -5,9 +5,8 @@
  *
  * Two objects:
  *  - struct nm_native: one per NIC whose driver attached, from probe to
- *    remove; listed in nm_native_list (nm_lock). It holds what the driver
- *    gave (desc) and the per-ring ownership flags the driver's hot paths
- *    read;
+ *    remove; listed in nm_native_list. It holds what the driver gave (desc)
+ *    and the per-ring ownership flags the driver's hot paths read;
  *  - struct nm_nport: the netmap port (adapter) of that NIC, created by the
  *    first open and freed after the last close, so that a NIC nobody opens
  *    costs no region.
@@ -26,6 +25,12 @@
  * Driver removal (nm_native_detach) stops an open port's rings (EIO),
  * switches the NIC back and forgets the driver: nothing calls into the
  * driver module after detach returns.
+ *
+ * Locking: nm_native_lock (a mutex) guards nm_native_list and the links
+ * between a NIC and its port (nm->port, port->nm). Order: nm_lock -> RTNL
+ * -> nm_native_lock -> kring sync_lock. Attach and detach take no nm_lock,
+ * so that a driver may call them under RTNL (a virtual device's init and
+ * uninit).
  */
 #include <linux/dma-mapping.h>
 #include <linux/netdevice.h>
@@ -39,7 +44,7 @@
 
 struct nm_nport {
 	struct nm_adapter up;
-	struct nm_native *nm;		/* NULL once the driver detached */
+	struct nm_native *nm;		/* nm_native_lock; NULL once detached */
 	struct nm_host host;
 	dma_addr_t *dma;		/* per buffer cluster, while registered */
 	u32 ndma;
@@ -48,8 +53,8 @@ struct nm_nport {
 struct nm_native {
 	/* Fixed from attach, but the slot counts: written under RTNL. */
 	struct nm_native_desc desc;
-	struct list_head link;		/* nm_native_list, nm_lock */
-	struct nm_nport *port;		/* nm_lock: the open port, if any */
+	struct list_head link;		/* nm_native_list, nm_native_lock */
+	struct nm_nport *port;		/* nm_native_lock: the open port, if any */
 	bool want_on;			/* RTNL: what reg() is switching to */
 	/* Per ring: netmap owns it (driver hot paths read these). */
 	bool *ring_on[2];
@@ -59,6 +64,7 @@ struct nm_native {
 };
 
 static LIST_HEAD(nm_native_list);
+static DEFINE_MUTEX(nm_native_lock);
 
 static struct nm_nport *to_nport(struct nm_adapter *na)
 {
@@ -70,6 +76,9 @@ static struct nm_nport *to_nport(struct nm_adapter *na)
 static void nm_nport_dma_unmap(struct nm_nport *p, struct device *dev)
 {
 	u32 c, size;
+
+	if (!dev)
+		return;
 
 	for (c = 0; p->dma && c < p->ndma; c++) {
 		nm_mem_buf_cluster(p->up.mem, c, &size);
@@ -84,6 +93,9 @@ static void nm_nport_dma_unmap(struct nm_nport *p, struct device *dev)
 static int nm_nport_dma_map(struct nm_nport *p, struct device *dev)
 {
 	u32 n = nm_mem_buf_nclusters(p->up.mem), c, size;
+
+	if (!dev)
+		return 0;	/* a software device: the CPU copies */
 
 	p->dma = kvcalloc(n, sizeof(*p->dma), GFP_KERNEL);
 	if (!p->dma)
@@ -118,7 +130,7 @@ void *nm_native_buf(struct nm_native *nm, struct netmap_slot *slot,
 		slot->len = bufsz;
 	c = nm_mem_buf_cluster_of(mem, slot->buf_idx, &off);
 	if (dma)
-		*dma = p->dma[c] + off;
+		*dma = p->dma ? p->dma[c] + off : 0;
 	return nm_mem_buf_addr(mem, slot->buf_idx);
 }
 EXPORT_SYMBOL_GPL(nm_native_buf);
@@ -131,13 +143,15 @@ EXPORT_SYMBOL_GPL(nm_native_buf_size);
 
 void nm_native_sync_for_device(struct nm_native *nm, dma_addr_t dma, u32 len)
 {
-	dma_sync_single_for_device(nm->desc.dma_dev, dma, len, DMA_TO_DEVICE);
+	if (nm->desc.dma_dev)
+		dma_sync_single_for_device(nm->desc.dma_dev, dma, len, DMA_TO_DEVICE);
 }
 EXPORT_SYMBOL_GPL(nm_native_sync_for_device);
 
 void nm_native_sync_for_cpu(struct nm_native *nm, dma_addr_t dma, u32 len)
 {
-	dma_sync_single_for_cpu(nm->desc.dma_dev, dma, len, DMA_FROM_DEVICE);
+	if (nm->desc.dma_dev)
+		dma_sync_single_for_cpu(nm->desc.dma_dev, dma, len, DMA_FROM_DEVICE);
 }
 EXPORT_SYMBOL_GPL(nm_native_sync_for_cpu);
 
@@ -169,10 +183,14 @@ EXPORT_SYMBOL_GPL(nm_native_set_slots);
 bool nm_native_reset(struct nm_native *nm, enum nm_native_dir dir, u32 q,
 		     struct nm_native_ring *ring)
 {
-	struct nm_nport *p = nm->port;
+	struct nm_nport *p;
 	struct nm_kring *k;
-	u32 n = dir == NM_NATIVE_TX ? nm->desc.num_tx_rings : nm->desc.num_rx_rings;
+	u32 n;
 
+	if (!nm)
+		return false;
+	p = nm->port;
+	n = dir == NM_NATIVE_TX ? nm->desc.num_tx_rings : nm->desc.num_rx_rings;
 	if (q >= n)
 		return false;
 	k = p && nm->want_on ? &p->up.krings[dir][q] : NULL;
@@ -269,6 +287,12 @@ bool nm_native_xmit_drop(struct nm_native *nm, u32 q, struct sk_buff *skb)
 	return true;
 }
 EXPORT_SYMBOL_GPL(nm_native_xmit_drop);
+
+struct sk_buff *nm_native_skb_wire(struct sk_buff *skb)
+{
+	return nm_skb_wire(skb, true);
+}
+EXPORT_SYMBOL_GPL(nm_native_skb_wire);
 
 /* ------------------------------------------------------------ port */
 
@@ -369,8 +393,10 @@ static void nm_nport_dtor(struct nm_adapter *na)
 {
 	struct nm_nport *p = to_nport(na);
 
+	mutex_lock(&nm_native_lock);
 	if (p->nm)
 		p->nm->port = NULL;
+	mutex_unlock(&nm_native_lock);
 	nm_adapter_fini(na);
 	nm_host_fini(&p->host);
 	kfree(p);
@@ -439,23 +465,25 @@ err_free:
 int nm_native_get(struct net_device *dev, struct nm_adapter **out)
 {
 	struct nm_native *nm;
-	int err;
+	int err = -ENOENT;
 
 	lockdep_assert_held(&nm_lock);
+	mutex_lock(&nm_native_lock);
 	list_for_each_entry(nm, &nm_native_list, link) {
 		if (nm->desc.dev != dev)
 			continue;
 		if (nm->port) {
 			nm_adapter_get(&nm->port->up);
+			err = 0;
 		} else {
 			err = nm_nport_create(nm);
-			if (err)
-				return err;
 		}
-		*out = &nm->port->up;
-		return 0;
+		if (!err)
+			*out = &nm->port->up;
+		break;
 	}
-	return -ENOENT;
+	mutex_unlock(&nm_native_lock);
+	return err;
 }
 
 /* ------------------------------------------------------ attach/detach */
@@ -465,7 +493,7 @@ struct nm_native *nm_native_attach(const struct nm_native_desc *desc)
 	struct nm_native *nm;
 	enum nm_txrx t;
 
-	if (!desc->dev || !desc->dma_dev || !desc->ops || !desc->ops->reg ||
+	if (!desc->dev || !desc->ops || !desc->ops->reg ||
 	    !desc->ops->txsync || !desc->ops->rxsync ||
 	    !desc->num_tx_rings || !desc->num_rx_rings ||
 	    desc->num_tx_rings > NM_MAX_RINGS || desc->num_rx_rings > NM_MAX_RINGS ||
@@ -487,9 +515,9 @@ struct nm_native *nm_native_attach(const struct nm_native_desc *desc)
 		if (!nm->ring_on[t] || !nm->kring[t] || !nm->hw_ofs[t])
 			goto err;
 	}
-	mutex_lock(&nm_lock);
+	mutex_lock(&nm_native_lock);
 	list_add(&nm->link, &nm_native_list);
-	mutex_unlock(&nm_lock);
+	mutex_unlock(&nm_native_lock);
 	pr_info(NM_NAME ": %s: native mode available (%u/%u rings, %u/%u slots)\n",
 		netdev_name(desc->dev), desc->num_tx_rings, desc->num_rx_rings,
 		desc->num_tx_slots, desc->num_rx_slots);
@@ -505,33 +533,31 @@ err:
 }
 EXPORT_SYMBOL_GPL(nm_native_attach);
 
-void nm_native_detach(struct nm_native **nmp)
+void nm_native_detach_locked(struct nm_native **nmp)
 {
 	struct nm_native *nm = *nmp;
 	struct nm_nport *p;
 	enum nm_txrx t;
 
+	ASSERT_RTNL();
 	if (!nm)
 		return;
-	mutex_lock(&nm_lock);
+	mutex_lock(&nm_native_lock);
 	list_del(&nm->link);
 	p = nm->port;
-	/* Stop an open port's rings: its syncs fail from now on. */
-	if (p)
-		nm_adapter_stop(&p->up);
-	rtnl_lock();
 	if (p) {
-		if (p->up.active_fds)
+		/* Stop an open port's rings: its syncs fail from now on. */
+		nm_adapter_stop(&p->up);
+		if (nm->want_on)
 			nm_native_switch(nm, false);
 		nm_host_forget(&p->host);
-		p->nm = NULL;
 		/* The port lives on, without its NIC, until its last close. */
+		p->nm = NULL;
+		nm->port = NULL;
 	}
-	/* The driver's close (RTNL) sees NULL from here on. */
+	/* The driver's paths under RTNL see NULL from here on. */
 	WRITE_ONCE(*nmp, NULL);
-	rtnl_unlock();
-	nm->port = NULL;
-	mutex_unlock(&nm_lock);
+	mutex_unlock(&nm_native_lock);
 	/* Interrupt and transmit paths that read the pointer before are done. */
 	synchronize_net();
 	for (t = NR_TX; t < NR_TXRX; t++) {
@@ -540,5 +566,13 @@ void nm_native_detach(struct nm_native **nmp)
 		kfree(nm->hw_ofs[t]);
 	}
 	kfree(nm);
+}
+EXPORT_SYMBOL_GPL(nm_native_detach_locked);
+
+void nm_native_detach(struct nm_native **nmp)
+{
+	rtnl_lock();
+	nm_native_detach_locked(nmp);
+	rtnl_unlock();
 }
 EXPORT_SYMBOL_GPL(nm_native_detach);

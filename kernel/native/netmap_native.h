@@ -6,7 +6,8 @@
  * private data and calls:
  *
  *   probe:   nm = nm_native_attach(&desc);     (desc: rings, slots, ops)
- *   remove:  nm_native_detach(&priv->nm);  (sets it to NULL)
+ *   remove:  nm_native_detach(&priv->nm);  (sets it to NULL; the _locked
+ *            variant with RTNL held)
  *   open / ring (re)initialisation, for each ring it sets up:
  *            if (nm_native_reset(nm, NM_NATIVE_RX, q, &rs)) the ring is
  *            netmap's: descriptor d holds the buffer of slot
@@ -27,6 +28,9 @@
  *            nm_native_busy(nm), and tell the new sizes with
  *            nm_native_set_slots() once the rings have them.
  * All of these take nm == NULL (a NIC netmap could not attach) as "no".
+ * A software device (veth) has no DMA and no descriptors: dma_dev NULL,
+ * and its syncs copy frames themselves (nm_native_skb_wire() for what its
+ * stack side hands over).
  *
  * and provides, in desc.ops:
  *
@@ -105,7 +109,8 @@ struct nm_native_ops {
 
 struct nm_native_desc {
 	struct net_device *dev;
-	struct device *dma_dev;		/* the device DMA is mapped for */
+	/* The device DMA is mapped for; NULL: a software device, no DMA. */
+	struct device *dma_dev;
 	u32 num_tx_rings, num_rx_rings;
 	u32 num_tx_slots, num_rx_slots;	/* the hardware ring sizes */
 	const struct nm_native_ops *ops;
@@ -120,6 +125,8 @@ struct nm_native *nm_native_attach(const struct nm_native_desc *desc);
  * that may still hold it are done.
  */
 void nm_native_detach(struct nm_native **nm);
+/* The same with RTNL held (a virtual device's ndo_uninit). */
+void nm_native_detach_locked(struct nm_native **nm);
 
 /* Ring setup: true (and *ring filled) if netmap owns the ring. */
 bool nm_native_reset(struct nm_native *nm, enum nm_native_dir dir, u32 q,
@@ -152,9 +159,21 @@ u32 nm_native_buf_size(struct nm_native *nm);
 void nm_native_sync_for_device(struct nm_native *nm, dma_addr_t dma, u32 len);
 void nm_native_sync_for_cpu(struct nm_native *nm, dma_addr_t dma, u32 len);
 
+/*
+ * A software device receiving @skb into a ring: the frames it would be on
+ * a wire (GSO cut into segments, VLAN tag and checksums in the frame).
+ * Consumes @skb; returns a list (skb->next), NULL if nothing is left.
+ */
+struct sk_buff *nm_native_skb_wire(struct sk_buff *skb);
+
 static inline u32 nm_native_next(u32 i, u32 n)
 {
 	return i + 1 == n ? 0 : i + 1;
+}
+
+static inline u32 nm_native_prev(u32 i, u32 n)
+{
+	return i ? i - 1 : n - 1;
 }
 
 #endif /* NETMAP_NATIVE_H */

@@ -17,7 +17,7 @@
 #                          drivers' modules are loaded; the tests get
 #                          NETMAP_NICS="eth0 eth1 ..." in the same order
 #   --drivers LIST         netmap-enabled drivers built for the kernel and
-#                          put in the guest's /lib/netmap (default: realtek,e1000,virtio_net;
+#                          put in the guest's /lib/netmap (default: realtek,e1000,virtio_net,veth;
 #                          '' for none); see ./configure --drivers
 #   --timeout SECS         per test program (default 300)
 #   --guest-timeout SECS   hard limit for the whole guest (default 1200)
@@ -32,7 +32,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 KERNEL='' SRC='' WORK='' TIMEOUT=300 GUEST_TIMEOUT=1200 QEMU_ARGS='' BOOT_FLAGS=() NICS=''
-VMLINUZ='' KBUILD='' MODTREE='' NATIVE_DRIVERS=realtek,e1000,virtio_net
+VMLINUZ='' KBUILD='' MODTREE='' NATIVE_DRIVERS=realtek,e1000,virtio_net,veth
 INITRD_ARGS=()
 
 usage() { sed -n '2,26s/^# \{0,1\}//p' "$0" >&2; exit 2; }
