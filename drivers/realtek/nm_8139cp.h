@@ -85,7 +85,10 @@ static void nm_cp_attach(struct cp_private *cp)
 	cp->nm = nm_native_attach(&d);
 }
 
-/* cp_init_rings(): true if netmap set the RX ring up. */
+/*
+ * cp_init_rings() and cp_resume() (chip restarting at descriptor 0):
+ * true if netmap set the RX ring up.
+ */
 static bool nm_cp_init_rings(struct cp_private *cp)
 {
 	struct nm_native_ring ring;
@@ -93,7 +96,11 @@ static bool nm_cp_init_rings(struct cp_private *cp)
 
 	if (!cp->nm)
 		return false;
-	nm_native_reset(cp->nm, NM_NATIVE_TX, 0, &ring);	/* starts empty */
+	if (nm_native_reset(cp->nm, NM_NATIVE_TX, 0, &ring)) {
+		/* Starts empty: nothing left the chip could still send. */
+		memset(cp->tx_ring, 0, sizeof(struct cp_desc) * CP_TX_RING_SIZE);
+		cp->tx_ring[CP_TX_RING_SIZE - 1].opts1 = cpu_to_le32(RingEnd);
+	}
 	if (!nm_native_reset(cp->nm, NM_NATIVE_RX, 0, &ring))
 		return false;
 	memset(cp->rx_skb, 0, sizeof(cp->rx_skb));

@@ -99,7 +99,7 @@ static bool nm_r8169_init_rings(struct rtl8169_private *tp)
 
 	if (!tp->nm)
 		return false;
-	nm_native_stop(tp->nm);
+	/* rtl8169_down() / rtl_reset_work() stopped netmap's rings first. */
 	if (nm_native_reset(tp->nm, NM_NATIVE_TX, 0, &ring)) {
 		memset(tp->TxDescArray, 0, NUM_TX_DESC * sizeof(struct TxDesc));
 		memset(tp->tx_skb, 0, sizeof(tp->tx_skb));

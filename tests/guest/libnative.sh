@@ -16,8 +16,12 @@
 #                            1000 pps; one result: N frames received, none
 #                            lost or out of order ("seq": txseq/rxseq, every
 #                            payload verified)
+#   traffic_across TX TXMODE RX RXMODE RATE WHAT CMD...
+#                            2000 frames arrive at netmap:RX, open all along:
+#                            1000 sent before CMD runs, 1000 after
 #   down_up_traffic TX TXMODE RX RXMODE RATE
-#                            2000 frames arrive while RX goes down and up
+#                            the same across RX going down and up
+#   can_pm_cycle, pm_cycle   every device suspended and resumed (pm_test)
 #   native_suite MODEL DRIVER PEER_MODEL [ethtool|-] [noirqcount]
 #                            the whole native test of the first NIC of MODEL
 #                            driven by /lib/netmap/DRIVER.ko, against the first
@@ -120,23 +124,41 @@ pair_traffic() {
 # down_up_traffic TX TXMODE RX RXMODE RATE: 2000 frames from netmap:TX reach
 # netmap:RX, the receiving NIC going down and up while its port is open (the
 # driver sets its rings up again, netmap carries on where the ring was).
-down_up_traffic() {
-	admode $4
-	timeout 90 pkt-gen -i netmap:$3 -f rx -n 2000 -w 0 >$T/durx 2>&1 &
+traffic_across() {
+	tx=$1 txmode=$2 rx=$3 rxmode=$4 rate=$5 what=$6
+	shift 6
+	admode $rxmode
+	timeout 90 pkt-gen -i netmap:$rx -f rx -n 2000 -w 0 >$T/durx 2>&1 &
 	rxpid=$!
 	wait_open $T/durx
-	admode $2
-	timeout 60 pkt-gen -i netmap:$1 -f tx -n 1000 -R $5 -w 0 >/dev/null 2>&1
-	ip link set dev $3 down
-	sleep 1
-	ip link set dev $3 up
-	sleep 3
-	timeout 60 pkt-gen -i netmap:$1 -f tx -n 1000 -R $5 -w 0 >$T/dutx 2>&1
+	admode $txmode
+	timeout 60 pkt-gen -i netmap:$tx -f tx -n 1000 -R $rate -w 0 >/dev/null 2>&1
+	"$@"
+	timeout 60 pkt-gen -i netmap:$tx -f tx -n 1000 -R $rate -w 0 >$T/dutx 2>&1
 	wait $rxpid
 	has $T/durx '^Received 2000 packets'
 	st=$?
-	result $st "native: traffic flows after $3 went down and up while open"
+	result $st "native: $what"
 	[ $st -eq 0 ] || show $T/dutx $T/durx
+}
+link_bounce() {
+	ip link set dev $1 down
+	sleep 1
+	ip link set dev $1 up
+	sleep 3
+}
+down_up_traffic() {
+	traffic_across "$@" "traffic flows after $3 went down and up while open" link_bounce $3
+}
+# Every device suspended and resumed (pm_test "devices": no real sleep).
+pm_cycle() {
+	echo devices >/sys/power/pm_test &&
+		echo mem >/sys/power/state
+	echo none >/sys/power/pm_test
+	sleep 3
+}
+can_pm_cycle() {
+	[ -w /sys/power/pm_test ] && grep -qw mem /sys/power/state 2>/dev/null
 }
 
 native_ethtool_sizes() {
@@ -221,6 +243,11 @@ native_suite() {
 	[ "$4" = ethtool ] && native_ethtool_busy
 
 	down_up_traffic $V 2 $E 1 1000
+	if can_pm_cycle; then
+		traffic_across $V 2 $E 1 1000 "traffic flows after a suspend/resume cycle while open" pm_cycle
+	else
+		echo "# no /sys/power/pm_test: suspend/resume not tested"
+	fi
 	admode 0
 
 	# Host rings, transparent mode, VLANs, close while polled: the native

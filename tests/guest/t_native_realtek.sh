@@ -83,6 +83,11 @@ result $st "native, mixed sizes 60..1514: verified byte by byte"
 
 # 300 pps: the 64 RX descriptors overflow under the debug kernel at 1000.
 down_up_traffic $A 1 $B 1 300
+if can_pm_cycle; then
+	traffic_across $A 1 $B 1 300 "traffic flows after a suspend/resume cycle while open" pm_cycle
+else
+	echo "# no /sys/power/pm_test: suspend/resume not tested"
+fi
 
 # The host rings, transparent mode, VLANs and close-while-polled, natively:
 # the emulated-port test program on this pair, with admode=1.
