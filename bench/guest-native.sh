@@ -1,7 +1,7 @@
 # Guest side of bench/native.sh (appended to tests/vm/pktgen-pair.sh and
 # tests/guest/libnative.sh in /payload.sh).  Settings: REPS, COUNT, DRV
 # (the driver module).  NICs: two of one model on a hub, driven by the
-# netmap-enabled DRV from /lib/netmap.
+# netmap-enabled DRV from /lib/netmap; DRV=veth: a veth pair (one queue).
 # Each run:
 #   pkt-gen rx on B in the background, pkt-gen tx on A, admode 2
 #   (emulated) or 1 (native), then
@@ -10,7 +10,13 @@
 rmmod "$DRV" 2>/dev/null
 insmod "/lib/netmap/$DRV.ko" || echo "@@bench no netmap-enabled $DRV"
 sleep 2
-set -- $(ls /sys/class/net | grep -v lo)
+if [ "$DRV" = veth ]; then
+	/sbin/ip link add nba numtxqueues 1 numrxqueues 1 type veth peer name nbb \
+		numtxqueues 1 numrxqueues 1
+	set -- nba nbb
+else
+	set -- $(ls /sys/class/net | grep -v lo)
+fi
 A=$1
 B=$2
 ip link set dev $A up

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # make bench (third part): native against emulated mode on the same NIC pair
 # for each native driver QEMU emulates (two rtl8139 driven by 8139cp, two
-# e1000, two virtio-net), one 6.12 TCG guest per pair: pkt-gen tx on one NIC, rx on the
-# other, 60-byte frames, as fast as it goes, the two modes interleaved.
+# e1000, two virtio-net) and for a veth pair, one 6.12 TCG guest per pair:
+# pkt-gen tx on one end, rx on the other, 60-byte frames, as fast as it
+# goes, the two modes interleaved.
 # Prints tx and rx Mpps, guest CPU time per received packet and interrupts
 # per second of the two NICs for each mode, and the native/emulated ratios.
 # Numbers only, no pass/fail.
@@ -36,16 +37,18 @@ report() { # rates cpu irq pair
 	}' "$1" "$2" "$3"
 }
 
-bench_pair() { # model driver
-	local work payload
+bench_pair() { # model driver (model veth: a veth pair in the guest)
+	local work payload nics
 	work="$(nmt_work_root)/bench-native-$2"
 	mkdir -p "$work"
 	payload="$work/payload.sh"
 	nmt_make_payload "$payload" "REPS=$REPS COUNT=$COUNT DRV=$2" \
 		"$NMT_VM_DIR/pktgen-pair.sh" "$NMT_REPO/tests/guest/libnative.sh" \
 		"$NMT_REPO/bench/guest-native.sh"
+	nics="$1,$1"
+	[ "$1" = veth ] && nics=e1000	# the pair is made in the guest
 	"$NMT_VM_DIR/run-guest.sh" 6.12 --src "$NMT_REPO" --payload "$payload" --bin "$PKTGEN" \
-		--nics "$1,$1" --plain --timeout 3000 \
+		--nics "$nics" --plain --timeout 3000 \
 		--guest-timeout 3600 --work "$work" >&2 || true
 	awk -f "$NMT_VM_DIR/pktgen-rates.awk" "$work/run/tests.log" >"$work/rates"
 	tr -d '\r' <"$work/run/tests.log" | awk '/^@@cpu / { print $2, $3, $4, $5 }' >"$work/cpu"
@@ -61,6 +64,7 @@ main() {
 	bench_pair rtl8139 8139cp
 	bench_pair e1000 e1000
 	bench_pair virtio-net-pci virtio_net
+	bench_pair veth veth
 }
 
 main "$@"
