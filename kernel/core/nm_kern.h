@@ -250,6 +250,22 @@ static inline void nm_generic_exit(void)
 {
 }
 #endif
+#ifdef NM_WITH_VALE
+int nm_vale_get(const struct nm_port_req *req, struct nm_adapter **out);
+int nm_vale_list(struct nmreq_header *hdr, struct nmreq_vale_list *l);
+#else
+static inline int nm_vale_get(const struct nm_port_req *req,
+			      struct nm_adapter **out)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int nm_vale_list(struct nmreq_header *hdr,
+			       struct nmreq_vale_list *l)
+{
+	return -EOPNOTSUPP;
+}
+#endif
 #ifdef NM_WITH_NULL
 int nm_null_get(const struct nm_port_req *req, struct nm_adapter **out);
 #else

@@ -57,10 +57,8 @@ int nm_port_get(const struct nm_port_req *req, struct nm_adapter **out)
 	}
 	if (strpbrk(req->name, "{}"))
 		return nm_pipe_get(req, out);
-	if (!strncmp(req->name, NM_BDG_NAME, 3)) {
-		nm_info_rl("%s: VALE switches are not supported\n", req->name);
-		return -EOPNOTSUPP;
-	}
+	if (!strncmp(req->name, NM_BDG_NAME, 3))
+		return nm_vale_get(req, out);
 	if (!req->name[0])
 		return -ENXIO;
 	return nm_netdev_get(req, out);

@@ -149,6 +149,16 @@ static int nm_req_port_hdr(struct nmreq_header *hdr, struct nmreq_port_hdr *ph,
 	return err;
 }
 
+static int nm_req_vale_list(struct nmreq_header *hdr, struct nmreq_vale_list *l)
+{
+	int err;
+
+	mutex_lock(&nm_lock);
+	err = nm_vale_list(hdr, l);
+	mutex_unlock(&nm_lock);
+	return err;
+}
+
 int nm_ctrl_dispatch(struct nm_priv *priv, struct nmreq_header *hdr,
 		     void *body, struct nm_opts *opts)
 {
@@ -169,9 +179,10 @@ int nm_ctrl_dispatch(struct nm_priv *priv, struct nmreq_header *hdr,
 	case NETMAP_REQ_SYNC_KLOOP_START:
 	case NETMAP_REQ_SYNC_KLOOP_STOP:
 		return nm_priv_bound(priv) ? -EOPNOTSUPP : -ENXIO;
+	case NETMAP_REQ_VALE_LIST:
+		return nm_req_vale_list(hdr, body);
 	case NETMAP_REQ_VALE_ATTACH:
 	case NETMAP_REQ_VALE_DETACH:
-	case NETMAP_REQ_VALE_LIST:
 	case NETMAP_REQ_VALE_NEWIF:
 	case NETMAP_REQ_VALE_DELIF:
 	case NETMAP_REQ_VALE_POLLING_ENABLE:

@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * t_vale: VALE switches with ephemeral ports (fact sheet §13, §5.8, §8.1).
+ *
+ * Flooding of broadcast and unknown unicast to every other port, learning
+ * (after one frame from each port unicast reaches only its port), isolation
+ * of two switches, frames shorter than a header and frames to the sender
+ * dropped, multi-slot frames (fragment count in the high byte), a full
+ * destination ring keeps what fits, private regions, VALE_LIST lookup and
+ * enumeration, the switch going away with its last port, name errors, the
+ * max_bridges limit, and a bulk run of mixed sizes with every byte checked.
+ */
+#include "common.h"
+
+#include <unistd.h>
+
+#define ETHTYPE 0x88b5		/* local experimental */
+
+static const uint8_t BCAST[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+static void mac_of(uint8_t mac[6], unsigned int id)
+{
+	const uint8_t m[6] = { 0x02, 0x4e, 0x4d, 0x00, 0x00, (uint8_t)id };
+
+	memcpy(mac, m, 6);
+}
+
+/* A frame dst <- src of length len carrying pattern seq after the header. */
+static void put_frame(struct netmap_ring *r, const uint8_t dst[6],
+		      const uint8_t src[6], uint32_t len, uint64_t seq)
+{
+	struct netmap_slot *s = &r->slot[r->head];
+	uint8_t *b = (uint8_t *)NETMAP_BUF(r, s->buf_idx);
+
+	memcpy(b, dst, 6);
+	memcpy(b + 6, src, 6);
+	b[12] = ETHTYPE >> 8;
+	b[13] = ETHTYPE & 0xff;
+	if (len > 14)
+		nmt_fill(b + 14, len - 14, seq);
+	s->len = len;
+	s->flags = 0;
+	nmt_advance(r, 1);
+}
+
+static int send_one(struct nmt_port *p, const uint8_t dst[6], unsigned int src_id,
+		    uint32_t len, uint64_t seq)
+{
+	uint8_t src[6];
+
+	mac_of(src, src_id);
+	put_frame(nmt_txring(p, 0), dst, src, len, seq);
+	return nmt_txsync(p->fd);
+}
+
+/* Frames waiting on p's RX ring 0 after a sync (consumed: head = tail). */
+static uint32_t drain(struct nmt_port *p, uint64_t *last_seq)
+{
+	struct netmap_ring *r = nmt_rxring(p, 0);
+	uint32_t n;
+
+	nmt_rxsync(p->fd);
+	n = nmt_dist(r, r->head, r->tail);
+	if (n && last_seq) {
+		struct netmap_slot *s = &r->slot[nmt_prev(r, r->tail)];
+		uint8_t *b = (uint8_t *)NETMAP_BUF(r, s->buf_idx);
+
+		*last_seq = b[14] | b[15] << 8 | b[16] << 16 | (uint32_t)b[17] << 24;
+	}
+	nmt_advance(r, n);
+	nmt_rxsync(p->fd);
+	return n;
+}
+
+static int open3(struct nmt_port p[3], const char *sw)
+{
+	char name[64];
+	int i, err;
+
+	for (i = 0; i < 3; i++) {
+		snprintf(name, sizeof(name), "%s:p%d", sw, i);
+		err = nmt_port_open(&p[i], name, &NMT_REQ_ALL);
+		if (!is_err(err, 0, "open %s", name)) {
+			while (i--)
+				nmt_port_close(&p[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void learning(void)
+{
+	struct nmt_port p[3], o;
+	uint8_t dst[6];
+	uint64_t seq = 0;
+	int i;
+
+	if (open3(p, "valeL"))
+		return;
+	ok(p[0].reg.nr_mem_id != p[1].reg.nr_mem_id && p[1].reg.nr_mem_id != 1,
+	   "each ephemeral port has a private region (%u, %u)",
+	   p[0].reg.nr_mem_id, p[1].reg.nr_mem_id);
+	ok(p[0].nifp->ni_flags & NI_PRIV_MEM, "NI_PRIV_MEM is set");
+	is_err(nmt_port_open(&o, "valeM:x", &NMT_REQ_ALL), 0, "open valeM:x (another switch)");
+
+	/* Broadcast from each port: the two others get it, nobody else. */
+	for (i = 0; i < 3; i++) {
+		send_one(&p[i], BCAST, i, 60, 100 + i);
+		is(drain(&p[(i + 1) % 3], &seq), 1, "broadcast from p%d reaches p%d", i, (i + 1) % 3);
+		is((long long)seq, 100 + i, "with its payload");
+		is(drain(&p[(i + 2) % 3], NULL), 1, "broadcast from p%d reaches p%d", i, (i + 2) % 3);
+		is(drain(&p[i], NULL), 0, "and not its sender");
+	}
+	is(drain(&o, NULL), 0, "valeM:x saw none of valeL's frames");
+
+	/* Every source is learned now: unicast goes to its port only. */
+	mac_of(dst, 2);
+	send_one(&p[0], dst, 0, 60, 7);
+	is(drain(&p[2], &seq), 1, "unicast p0 -> MAC of p2 reaches p2");
+	is((long long)seq, 7, "with its payload");
+	is(drain(&p[1], NULL), 0, "and not p1");
+	mac_of(dst, 0);
+	send_one(&p[1], dst, 1, 1514, 8);
+	is(drain(&p[0], &seq), 1, "unicast p1 -> MAC of p0 (1514 bytes) reaches p0");
+	is(drain(&p[2], NULL), 0, "and not p2");
+
+	/* Unknown unicast floods. */
+	mac_of(dst, 99);
+	send_one(&p[2], dst, 2, 60, 9);
+	is(drain(&p[0], NULL) + drain(&p[1], NULL), 2, "unknown unicast floods to both others");
+
+	/* Dropped: shorter than a header; addressed to the sender itself. */
+	send_one(&p[0], BCAST, 0, 13, 10);
+	is(drain(&p[1], NULL) + drain(&p[2], NULL), 0, "a 13-byte frame is dropped");
+	mac_of(dst, 1);
+	send_one(&p[1], dst, 1, 60, 11);
+	is(drain(&p[0], NULL) + drain(&p[2], NULL) + drain(&p[1], NULL), 0,
+	   "a frame to the sender's own MAC is dropped");
+
+	/* A port that moves: p2 sends with p0's MAC, unicast to it goes to p2. */
+	send_one(&p[2], BCAST, 0, 60, 12);
+	drain(&p[0], NULL);
+	drain(&p[1], NULL);
+	mac_of(dst, 0);
+	send_one(&p[1], dst, 1, 60, 13);
+	is(drain(&p[2], NULL), 1, "a MAC that moved to p2 is learned there");
+	is(drain(&p[0], NULL), 0, "and p0 no longer gets its frames");
+
+	for (i = 0; i < 3; i++)
+		nmt_port_close(&p[i]);
+	nmt_port_close(&o);
+}
+
+static void frags_and_full(void)
+{
+	struct nmt_port a, b;
+	struct nmt_req rq = NMT_REQ_ALL;
+	struct netmap_ring *tx, *rx;
+	uint32_t i, n, bad = 0;
+	uint8_t src[6];
+
+	rq.rx_slots = 64;
+	if (!is_err(nmt_port_open(&a, "valeF:a", &NMT_REQ_ALL), 0, "open valeF:a"))
+		return;
+	if (!is_err(nmt_port_open(&b, "valeF:b", &rq), 0, "open valeF:b with 64 RX slots")) {
+		nmt_port_close(&a);
+		return;
+	}
+	is(nmt_rxring(&b, 0)->num_slots, 64, "valeF:b has 64 RX slots");
+	tx = nmt_txring(&a, 0);
+	rx = nmt_rxring(&b, 0);
+
+	/* One frame of three slots: header in the first. */
+	mac_of(src, 1);
+	put_frame(tx, BCAST, src, 100, 1);
+	tx->slot[nmt_prev(tx, tx->head)].flags = NS_MOREFRAG;
+	for (i = 0; i < 2; i++) {
+		struct netmap_slot *s = &tx->slot[tx->head];
+
+		memset(NETMAP_BUF(tx, s->buf_idx), 0xa0 + i, 200);
+		s->len = 200;
+		s->flags = i == 0 ? NS_MOREFRAG : 0;
+		nmt_advance(tx, 1);
+	}
+	nmt_txsync(a.fd);
+	n = nmt_rx_wait(b.fd, rx, 3, 1000);
+	is(n, 3, "a 3-slot frame arrives in 3 slots");
+	if (n == 3) {
+		struct netmap_slot *s = &rx->slot[rx->head];
+
+		is(s[0].flags, (3 << 8) | NS_MOREFRAG, "first fragment: count 3, NS_MOREFRAG");
+		is(rx->slot[(rx->head + 2) % 64].flags, 3 << 8, "last fragment: count 3 only");
+		is(rx->slot[(rx->head + 1) % 64].len, 200, "middle fragment length");
+		ok(((uint8_t *)NETMAP_BUF(rx, rx->slot[(rx->head + 2) % 64].buf_idx))[199] == 0xa1,
+		   "last fragment's bytes");
+		nmt_advance(rx, 3);
+		nmt_rxsync(b.fd);
+	}
+
+	/* 100 frames into a 64-slot ring nobody reads: 63 fit, in order. */
+	for (i = 0; i < 100; i++)
+		put_frame(tx, BCAST, src, 60 + i, 1000 + i);
+	nmt_txsync(a.fd);
+	n = nmt_rx_wait(b.fd, rx, 63, 1000);
+	is(n, 63, "a full ring keeps 63 of 100 frames, the rest is dropped");
+	for (i = 0; i < n; i++) {
+		struct netmap_slot *s = &rx->slot[(rx->head + i) % 64];
+
+		if (s->len != 60 + i ||
+		    nmt_check((uint8_t *)NETMAP_BUF(rx, s->buf_idx) + 14, s->len - 14, 1000 + i) >= 0)
+			bad++;
+	}
+	is(bad, 0, "the first 63, in order, bytes checked");
+	nmt_port_close(&a);
+	nmt_port_close(&b);
+}
+
+static int vale_list(int fd, const char *name, uint16_t *b, uint32_t *p, char *out)
+{
+	struct nmreq_vale_list l = { .nr_bridge_idx = *b, .nr_port_idx = *p };
+	struct nmreq_header h;
+	int err;
+
+	nmt_hdr(&h, NETMAP_REQ_VALE_LIST, name, &l);
+	err = nmt_ctrl(fd, &h);
+	*b = l.nr_bridge_idx;
+	*p = l.nr_port_idx;
+	if (out)
+		snprintf(out, NETMAP_REQ_IFNAMSIZ, "%s", h.nr_name);
+	return err;
+}
+
+static void listing_and_names(void)
+{
+	struct nmt_port p[3], x;
+	char name[NETMAP_REQ_IFNAMSIZ];
+	uint16_t b = 0;
+	uint32_t port = 0, found = 0;
+	int fd = nmt_open_dev(), err, i;
+	long maxb = 8;
+
+	if (open3(p, "valeZ"))
+		return;
+	is_err(vale_list(fd, "valeZ:p1", &b, &port, NULL), 0, "VALE_LIST valeZ:p1");
+	is(port, 1, "p1 is port 1");
+	is_err(vale_list(fd, "valeZ:nope", &b, &port, NULL), 0, "VALE_LIST of an unknown port");
+	is(port, 255, "reports NM_BDG_NOPORT");
+	is_err(vale_list(fd, "valeNone:x", &b, &port, NULL), ENOENT, "VALE_LIST of an unknown switch");
+	is_err(vale_list(fd, "foo:x", &b, &port, NULL), EINVAL, "VALE_LIST of a non-VALE name");
+	for (b = 0, port = 0;; port++) {
+		err = vale_list(fd, "", &b, &port, name);
+		if (err)
+			break;
+		found += !strncmp(name, "valeZ:p", 7);
+	}
+	is_err(err, ENOENT, "enumeration ends with ENOENT");
+	is(found, 3, "enumeration lists valeZ's 3 ports");
+
+	for (i = 0; i < 3; i++)
+		nmt_port_close(&p[i]);
+	b = 0;
+	port = 0;
+	is_err(vale_list(fd, "valeZ:p1", &b, &port, NULL), ENOENT,
+	       "the switch is gone with its last port");
+
+	is_err(nmt_port_open(&x, "valeZ:lo", &NMT_REQ_ALL), EINVAL,
+	       "valeZ:lo (a network interface) cannot be registered");
+	is_err(nmt_port_open(&x, "vale-1:a", &NMT_REQ_ALL), ENOMEM,
+	       "a malformed switch name -> ENOMEM");
+	is_err(nmt_port_open(&x, "valeZ:", &NMT_REQ_ALL), EINVAL, "an empty port part -> EINVAL");
+	{
+		struct nmt_req rq = { .mode = NR_REG_SW };
+
+		is_err(nmt_port_open(&x, "valeZ:h", &rq), EINVAL, "host rings of a VALE port -> EINVAL");
+	}
+
+	/* max_bridges switches, then ENOMEM. */
+	nmt_param_read("max_bridges", &maxb);
+	{
+		struct nmt_port s[64];
+		int n = 0;
+
+		for (i = 0; i < maxb && i < 64; i++) {
+			snprintf(name, sizeof(name), "valeB%d:a", i);
+			if (nmt_port_open(&s[n], name, &NMT_REQ_ALL) == 0)
+				n++;
+		}
+		is(n, maxb, "%ld switches can exist", maxb);
+		is_err(nmt_port_open(&x, "valeBX:a", &NMT_REQ_ALL), ENOMEM,
+		       "one more switch -> ENOMEM");
+		while (n--)
+			nmt_port_close(&s[n]);
+		is_err(nmt_port_open(&x, "valeBX:a", &NMT_REQ_ALL), 0,
+		       "after closing them a new switch can be made");
+		nmt_port_close(&x);
+	}
+	close(fd);
+}
+
+/* Bulk: mixed sizes a -> b with every byte checked, then b -> a. */
+static void bulk(uint32_t total)
+{
+	struct nmt_port p[2];
+	uint8_t src[6], dst[6];
+	uint32_t dir, bad = 0, got = 0;
+
+	if (!is_err(nmt_port_open(&p[0], "valeK:a", &NMT_REQ_ALL), 0, "open valeK:a") ||
+	    !is_err(nmt_port_open(&p[1], "valeK:b", &NMT_REQ_ALL), 0, "open valeK:b"))
+		return;
+	for (dir = 0; dir < 2; dir++) {
+		struct nmt_port *tx = &p[dir], *rx = &p[!dir];
+		struct netmap_ring *tr = nmt_txring(tx, 0), *rr = nmt_rxring(rx, 0);
+		uint64_t sent = 0, recv = 0;
+		uint64_t t0 = nmt_now_ms();
+
+		mac_of(src, dir);
+		mac_of(dst, !dir);
+		bad = got = 0;
+		while (recv < total && nmt_now_ms() - t0 < 60000) {
+			/* Send no more than the receiver can hold: nothing is lost. */
+			while (sent < total && sent - recv < rr->num_slots - 1 &&
+			       nmt_dist(tr, tr->head, tr->tail)) {
+				put_frame(tr, dst, src, nmt_pkt_len(sent, 1514), sent);
+				sent++;
+			}
+			nmt_txsync(tx->fd);
+			nmt_rxsync(rx->fd);
+			while (rr->head != rr->tail) {
+				struct netmap_slot *s = &rr->slot[rr->head];
+				const uint8_t *b = (uint8_t *)NETMAP_BUF(rr, s->buf_idx);
+
+				if (s->len != nmt_pkt_len(recv, 1514) ||
+				    nmt_check(b + 14, s->len - 14, recv) >= 0)
+					bad++;
+				got++;
+				recv++;
+				nmt_advance(rr, 1);
+			}
+			nmt_rxsync(rx->fd);	/* the slots go back before the next send */
+		}
+		is(got, total, "%s: %u frames arrive", dir ? "b -> a" : "a -> b", total);
+		is(bad, 0, "in order, every byte checked");
+	}
+	nmt_port_close(&p[0]);
+	nmt_port_close(&p[1]);
+}
+
+int main(int argc, char **argv)
+{
+	uint32_t total = argc > 1 ? (uint32_t)strtoul(argv[1], NULL, 0) : 200000;
+
+	tap_start(300);
+	learning();
+	frags_and_full();
+	listing_and_names();
+	bulk(total);
+	return tap_end();
+}
