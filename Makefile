@@ -9,7 +9,7 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-APPS := apps/pkt-gen apps/bridge
+APPS := apps/pkt-gen apps/bridge apps/vale-ctl
 HEADERS := include/net/netmap.h include/net/netmap_legacy.h \
 	   include/net/netmap_user.h include/net/netmap_virt.h
 
@@ -52,6 +52,7 @@ bench:
 	bench/run.sh
 	bench/generic.sh
 	bench/native.sh
+	bench/vale.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/kernel clean

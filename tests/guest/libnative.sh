@@ -21,7 +21,11 @@
 #                            1000 sent before CMD runs, 1000 after
 #   down_up_traffic TX TXMODE RX RXMODE RATE
 #                            the same across RX going down and up
-#   can_pm_cycle, pm_cycle   every device suspended and resumed (pm_test)
+#   pm_cycle                 every device suspended and resumed (pm_test)
+#   suspend_traffic TX TXMODE RX RXMODE RATE
+#                            traffic_across a pm_cycle (skipped without pm_test)
+#   host_ring_checks NATIVE PEER
+#                            the host-ring test program (t_host) on the pair
 #   native_suite MODEL DRIVER PEER_MODEL [ethtool|-] [noirqcount]
 #                            the whole native test of the first NIC of MODEL
 #                            driven by /lib/netmap/DRIVER.ko, against the first
@@ -157,8 +161,12 @@ pm_cycle() {
 	echo none >/sys/power/pm_test
 	sleep 3
 }
-can_pm_cycle() {
-	[ -w /sys/power/pm_test ] && grep -qw mem /sys/power/state 2>/dev/null
+suspend_traffic() { # TX TXMODE RX RXMODE RATE, if the kernel has pm_test
+	if [ -w /sys/power/pm_test ] && grep -qw mem /sys/power/state 2>/dev/null; then
+		traffic_across "$@" "traffic flows after a suspend/resume cycle while open" pm_cycle
+	else
+		echo "# no /sys/power/pm_test: suspend/resume not tested"
+	fi
 }
 
 native_ethtool_sizes() {
@@ -192,6 +200,13 @@ native_ethtool_busy() {
 	[ $st -eq 0 ] || show $T/eth
 }
 
+host_ring_checks() { # NATIVE PEER: the host-ring test program on the pair
+	[ -x /tests/t_host ] || return 0
+	NETMAP_NICS="$1 $2" /tests/t_host >$T/host 2>&1
+	st=$?
+	result $st "t_host passes with $1 native ($(grep -c '^ok' $T/host) checks)"
+	[ $st -eq 0 ] || show $T/host
+}
 native_suite() {
 	ME=$(nic_macs $1 | head -n1)
 	MV=$(nic_macs $3 | head -n1)
@@ -243,21 +258,12 @@ native_suite() {
 	[ "$4" = ethtool ] && native_ethtool_busy
 
 	down_up_traffic $V 2 $E 1 1000
-	if can_pm_cycle; then
-		traffic_across $V 2 $E 1 1000 "traffic flows after a suspend/resume cycle while open" pm_cycle
-	else
-		echo "# no /sys/power/pm_test: suspend/resume not tested"
-	fi
+	suspend_traffic $V 2 $E 1 1000
 	admode 0
 
 	# Host rings, transparent mode, VLANs, close while polled: the native
 	# NIC with its peer emulated.
-	if [ -x /tests/t_host ]; then
-		NETMAP_NICS="$E $V" /tests/t_host >$T/host 2>&1
-		st=$?
-		result $st "t_host passes with $E native ($(grep -c '^ok' $T/host) checks)"
-		[ $st -eq 0 ] || show $T/host
-	fi
+	host_ring_checks $E $V
 
 	# After the last close the stack has the NIC again: ping through it to
 	# the peer NIC in a namespace.

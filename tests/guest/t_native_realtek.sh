@@ -47,12 +47,15 @@ ip link set dev $A up && ip link set dev $B up
 sleep 3
 echo 1 >$P	# native only: an emulated port would fail to open
 
+# The chip has 64 RX descriptors: under KASAN on a busy host 1000 pps lost
+# frames; the exact-count tests are paced below that.
+RATE=500
 rx0=$(cat /sys/class/net/$B/statistics/rx_packets)
 i0=$(irqs $B)
 timeout 60 pkt-gen -i netmap:$B -f rx -n 5000 -w 0 >$T/rx 2>&1 &
 rxpid=$!
 sleep 2
-timeout 60 pkt-gen -i netmap:$A -f tx -n 5000 -R 1000 -w 0 >$T/tx 2>&1
+timeout 60 pkt-gen -i netmap:$A -f tx -n 5000 -R $RATE -w 0 >$T/tx 2>&1
 txrc=$?
 wait $rxpid
 rxrc=$?
@@ -73,7 +76,7 @@ result $? "$B's interrupts woke netmap ($i0 -> $i1)"
 timeout 60 pkt-gen -i netmap:$B -f rxseq -n 2000 -w 0 >$T/mrx 2>&1 &
 rxpid=$!
 sleep 2
-timeout 60 pkt-gen -i netmap:$A -f txseq -n 2000 -l 1514 -l 60 -R 1000 -w 0 >$T/mtx 2>&1
+timeout 60 pkt-gen -i netmap:$A -f txseq -n 2000 -l 1514 -l 60 -R $RATE -w 0 >$T/mtx 2>&1
 wait $rxpid
 has $T/mrx '^Received 2000 packets' && has $T/mrx '^Lost 0 packets, ' &&
 	has $T/mrx '^Payload check: 2000 verified, 0 bad$'
@@ -83,20 +86,11 @@ result $st "native, mixed sizes 60..1514: verified byte by byte"
 
 # 300 pps: the 64 RX descriptors overflow under the debug kernel at 1000.
 down_up_traffic $A 1 $B 1 300
-if can_pm_cycle; then
-	traffic_across $A 1 $B 1 300 "traffic flows after a suspend/resume cycle while open" pm_cycle
-else
-	echo "# no /sys/power/pm_test: suspend/resume not tested"
-fi
+suspend_traffic $A 1 $B 1 300
 
 # The host rings, transparent mode, VLANs and close-while-polled, natively:
 # the emulated-port test program on this pair, with admode=1.
-if [ -x /tests/t_host ]; then
-	NETMAP_NICS="$A $B" /tests/t_host >$T/host 2>&1
-	st=$?
-	result $st "t_host passes on the native pair ($(grep -c '^ok' $T/host) checks)"
-	[ $st -eq 0 ] || show $T/host
-fi
+host_ring_checks $A $B
 
 # After the last close the stack has the NICs again: frames reach B's stack.
 echo 0 >$P

@@ -8,21 +8,9 @@
 
 B=${1:-.}
 BR="$B/bridge"
-T=$(mktemp -d "${TMPDIR:-/tmp}/bridge-test.XXXXXX") || exit 1
-trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/../../tap.sh"
+tap_init bridge
 
-n=0
-fail=0
-
-result() {	# result STATUS TEXT  (STATUS 0 = pass)
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		fail=$((fail + 1))
-	fi
-}
 
 # br EXPECTED_RC ARGS...: run bridge, stdout in $T/out, stderr in $T/err
 br() {
@@ -80,6 +68,4 @@ br 1 -w 0 netmap:bridge-test-x && err_has 'endpoint 0 goes to host' &&
 	err_has 'cannot open netmap:bridge-test-x\^'
 result $? "one port: A^ is opened first"
 
-echo "1..$n"
-echo "$((n - fail)) passed, $fail failed"
-[ $fail -eq 0 ]
+tap_done

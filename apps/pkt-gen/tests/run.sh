@@ -8,21 +8,9 @@
 
 B=${1:-.}
 PG="$B/pkt-gen"
-T=$(mktemp -d "${TMPDIR:-/tmp}/pkt-gen-test.XXXXXX") || exit 1
-trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/../../tap.sh"
+tap_init pkt-gen
 
-n=0
-fail=0
-
-result() {	# result STATUS TEXT  (STATUS 0 = pass)
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		fail=$((fail + 1))
-	fi
-}
 
 # pg EXPECTED_RC ARGS...: run pkt-gen, stdout in $T/out, stderr in $T/err
 pg() {
@@ -205,6 +193,4 @@ st=$?
 [ $st -eq 0 ] && out_has '^Sent [0-9]+ packets'
 result $? "SIGTERM ends a run with a summary"
 
-echo "1..$n"
-echo "$((n - fail)) passed, $fail failed"
-[ $fail -eq 0 ]
+tap_done

@@ -1,0 +1,54 @@
+# Guest side of bench/vale.sh (appended to tests/vm/pktgen-pair.sh in
+# /payload.sh).  Settings: REPS, COUNT.  Per repetition, for 60- and
+# 1514-byte frames: a netmap pipe (reference), then VALE switch valeB with
+# 1, 4 and 8 pkt-gen senders into one pkt-gen receiver (COUNT frames in
+# all, split between the senders).  Each sender and the receiver print an
+# "@@pg" block (labels vale<N>-<size>-tx<i> and vale<N>-<size>), then
+#   @@cpu LABEL SIZE BUSY_TICKS PACKETS_RECEIVED
+
+vale_run() { # senders size
+	n=$1 size=$2 label=vale$1-$2
+	per=$((COUNT / n))
+	pkt-gen -i valeB:rx -f rx -l "$size" >/tmp/vrx.out 2>&1 &
+	rx=$!
+	sleep 1
+	c0=$(busy)
+	pids=
+	i=0
+	while [ $i -lt "$n" ]; do
+		timeout -s INT -k 5 "$PAIR_TIMEOUT" pkt-gen -i valeB:tx$i -f tx -n $per -l "$size" \
+			>/tmp/vtx$i.out 2>&1 &
+		pids="$pids $!"
+		i=$((i + 1))
+	done
+	wait $pids
+	sleep 1
+	kill -INT $rx
+	wait $rx
+	rc=$?
+	c1=$(busy)
+	i=0
+	while [ $i -lt "$n" ]; do
+		echo "@@pg begin $label-tx$i size=$size side=tx"
+		cat /tmp/vtx$i.out
+		echo "@@pg end rc=0"
+		i=$((i + 1))
+	done
+	echo "@@pg begin $label size=$size side=rx"
+	cat /tmp/vrx.out
+	echo "@@pg end rc=$rc"
+	got=$(awk '/^Received/ { print $2 }' /tmp/vrx.out)
+	echo "@@cpu $label $size $((c1 - c0)) ${got:-0}"
+}
+
+rep=1
+while [ "$rep" -le "$REPS" ]; do
+	echo "== repetition $rep of $REPS"
+	for size in 60 1514; do
+		pair_run pipe-$size "$size" "$COUNT"
+		for n in 1 4 8; do
+			vale_run $n $size
+		done
+	done
+	rep=$((rep + 1))
+done
