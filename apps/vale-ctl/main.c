@@ -181,15 +181,13 @@ static int vc_polling(int fd, const struct vc_opts *o)
 	struct nmreq_header h;
 
 	if (o->action == VC_POLL_ON) {
-		if (o->nconf > 0 && o->conf[0] == 0) {
-			if (o->nconf > 2)
-				return EINVAL;
+		/* -C mode,cpu[,n]: one thread unless told otherwise */
+		if (o->nconf > 0 && o->conf[0] == 0)
 			p.nr_mode = NETMAP_POLLING_MODE_SINGLE_CPU;
-		} else {
+		else
 			p.nr_mode = NETMAP_POLLING_MODE_MULTI_CPU;
-		}
 		p.nr_first_cpu_id = o->nconf > 1 ? o->conf[1] : 0;
-		p.nr_num_polling_cpus = o->nconf > 2 ? o->conf[2] : 0;
+		p.nr_num_polling_cpus = o->nconf > 2 ? o->conf[2] : 1;
 	}
 	return vc_ctrl(fd, o->action == VC_POLL_ON ? NETMAP_REQ_VALE_POLLING_ENABLE :
 			   NETMAP_REQ_VALE_POLLING_DISABLE, o->name, &p, &h);

@@ -262,10 +262,9 @@ static void nm_port_req_from_reg(struct nm_port_req *pr,
 	pr->host_rings[NR_RX] = reg->nr_host_rx_rings;
 }
 
-static void nm_fill_reply(struct nmreq_register *reg, struct nm_adapter *na,
-			  struct netmap_if *nifp)
+/* The geometry part of a register reply: region, rings and slots. */
+void nm_reg_geometry(struct nmreq_register *reg, struct nm_adapter *na)
 {
-	reg->nr_offset = nm_mem_ofs(na->mem, nifp);
 	reg->nr_memsize = nm_mem_size(na->mem);
 	reg->nr_tx_slots = na->num_slots[NR_TX];
 	reg->nr_rx_slots = na->num_slots[NR_RX];
@@ -274,6 +273,13 @@ static void nm_fill_reply(struct nmreq_register *reg, struct nm_adapter *na,
 	reg->nr_host_tx_rings = na->num_host_rings[NR_TX];
 	reg->nr_host_rx_rings = na->num_host_rings[NR_RX];
 	reg->nr_mem_id = nm_mem_id(na->mem);
+}
+
+static void nm_fill_reply(struct nmreq_register *reg, struct nm_adapter *na,
+			  struct netmap_if *nifp)
+{
+	nm_reg_geometry(reg, na);
+	reg->nr_offset = nm_mem_ofs(na->mem, nifp);
 }
 
 static int nm_bind_locked(struct nm_priv *priv, struct nmreq_header *hdr,
@@ -379,18 +385,39 @@ int nm_bind(struct nm_priv *priv, struct nmreq_header *hdr,
 	return err;
 }
 
-/* Called on the last close of the file: no ioctl or poll can be running. */
-void nm_unbind(struct nm_priv *priv)
+/*
+ * A binding made by the kernel itself (a switch taking a NIC): @priv is the
+ * caller's, @name a port name, @mode an NR_REG_* mode, @flags NR_* flags.
+ * Undone with nm_unbind_locked(). Under nm_lock.
+ */
+int nm_bind_kernel(struct nm_priv *priv, const char *name, u32 mode,
+		   u64 flags, struct nmreq_register *reply)
+{
+	struct nmreq_header hdr = { .nr_reqtype = NETMAP_REQ_REGISTER };
+	struct nmreq_register reg = { .nr_mode = mode, .nr_flags = flags };
+	struct nm_opts opts = { };
+	int err;
+
+	lockdep_assert_held(&nm_lock);
+	strscpy(hdr.nr_name, name, sizeof(hdr.nr_name));
+	err = nm_bind_locked(priv, &hdr, &reg, &opts);
+	if (!err && reply)
+		*reply = reg;
+	return err;
+}
+
+/* Undo a binding; @priv must not be in use by any sync. Under nm_lock. */
+void nm_unbind_locked(struct nm_priv *priv)
 {
 	struct nm_adapter *na = priv->na;
 	struct nm_sel sel;
 
+	lockdep_assert_held(&nm_lock);
 	if (!na)
 		return;
 	memcpy(sel.first, priv->first, sizeof(sel.first));
 	memcpy(sel.last, priv->last, sizeof(sel.last));
 
-	mutex_lock(&nm_lock);
 	nm_extra_bufs_free(na->mem, priv->nifp);
 	nm_mark_users(na, &sel, priv->exclusive, -1);
 	if (--na->active_fds == 0 && na->ops->reg)
@@ -401,5 +428,14 @@ void nm_unbind(struct nm_priv *priv)
 	priv->nifp = NULL;
 	priv->na = NULL;
 	nm_adapter_put(na);
+}
+
+/* Called on the last close of the file: no ioctl or poll can be running. */
+void nm_unbind(struct nm_priv *priv)
+{
+	if (!priv->na)
+		return;
+	mutex_lock(&nm_lock);
+	nm_unbind_locked(priv);
 	mutex_unlock(&nm_lock);
 }

@@ -250,9 +250,18 @@ static inline void nm_generic_exit(void)
 {
 }
 #endif
+struct net_device;
 #ifdef NM_WITH_VALE
 int nm_vale_get(const struct nm_port_req *req, struct nm_adapter **out);
+int nm_vale_netdev_get(struct net_device *dev, struct nm_adapter **out);
 int nm_vale_list(struct nmreq_header *hdr, struct nmreq_vale_list *l);
+int nm_vale_attach(struct nmreq_header *hdr, struct nmreq_vale_attach *a);
+int nm_vale_detach(struct nmreq_header *hdr, struct nmreq_vale_detach *d);
+int nm_vale_newif(struct nmreq_header *hdr, struct nmreq_vale_newif *nif);
+int nm_vale_delif(struct nmreq_header *hdr);
+int nm_vale_polling(struct nmreq_header *hdr, struct nmreq_vale_polling *req,
+		    bool on);
+void nm_vale_exit(void);
 #else
 static inline int nm_vale_get(const struct nm_port_req *req,
 			      struct nm_adapter **out)
@@ -260,10 +269,49 @@ static inline int nm_vale_get(const struct nm_port_req *req,
 	return -EOPNOTSUPP;
 }
 
+static inline int nm_vale_netdev_get(struct net_device *dev,
+				     struct nm_adapter **out)
+{
+	return -ENOENT;
+}
+
 static inline int nm_vale_list(struct nmreq_header *hdr,
 			       struct nmreq_vale_list *l)
 {
 	return -EOPNOTSUPP;
+}
+
+static inline int nm_vale_attach(struct nmreq_header *hdr,
+				 struct nmreq_vale_attach *a)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int nm_vale_detach(struct nmreq_header *hdr,
+				 struct nmreq_vale_detach *d)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int nm_vale_newif(struct nmreq_header *hdr,
+				struct nmreq_vale_newif *nif)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int nm_vale_delif(struct nmreq_header *hdr)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int nm_vale_polling(struct nmreq_header *hdr,
+				  struct nmreq_vale_polling *req, bool on)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline void nm_vale_exit(void)
+{
 }
 #endif
 #ifdef NM_WITH_NULL
@@ -286,6 +334,10 @@ struct nm_opts {
 int nm_bind(struct nm_priv *priv, struct nmreq_header *hdr,
 	    struct nmreq_register *reg, struct nm_opts *opts);
 void nm_unbind(struct nm_priv *priv);
+int nm_bind_kernel(struct nm_priv *priv, const char *name, u32 mode,
+		   u64 flags, struct nmreq_register *reply);
+void nm_unbind_locked(struct nm_priv *priv);
+void nm_reg_geometry(struct nmreq_register *reg, struct nm_adapter *na);
 
 /* sync.c */
 int nm_ioctl_sync(struct nm_priv *priv, enum nm_txrx t);

@@ -20,6 +20,7 @@ static int nm_netdev_get(const struct nm_port_req *req, struct nm_adapter **out)
 {
 	struct net_device *dev;
 	int mode = READ_ONCE(nm_admode);
+	int err;
 
 	if (mode < 0 || mode > 2) {
 		WRITE_ONCE(nm_admode, 0);
@@ -28,8 +29,11 @@ static int nm_netdev_get(const struct nm_port_req *req, struct nm_adapter **out)
 	dev = dev_get_by_name(current->nsproxy->net_ns, req->name);
 	if (!dev)
 		return -ENXIO;
+	err = nm_vale_netdev_get(dev, out);	/* a persistent VALE port */
+	if (err != -ENOENT)
+		return err;
 	if (mode != 2) {
-		int err = nm_native_get(dev, out);
+		err = nm_native_get(dev, out);
 
 		if (err != -ENOENT) {
 			dev_put(dev);

@@ -149,12 +149,36 @@ static int nm_req_port_hdr(struct nmreq_header *hdr, struct nmreq_port_hdr *ph,
 	return err;
 }
 
-static int nm_req_vale_list(struct nmreq_header *hdr, struct nmreq_vale_list *l)
+/* The VALE requests, each under nm_lock. */
+static int nm_req_vale(struct nmreq_header *hdr, void *body)
 {
 	int err;
 
 	mutex_lock(&nm_lock);
-	err = nm_vale_list(hdr, l);
+	switch (hdr->nr_reqtype) {
+	case NETMAP_REQ_VALE_LIST:
+		err = nm_vale_list(hdr, body);
+		break;
+	case NETMAP_REQ_VALE_ATTACH:
+		err = nm_vale_attach(hdr, body);
+		break;
+	case NETMAP_REQ_VALE_DETACH:
+		err = nm_vale_detach(hdr, body);
+		break;
+	case NETMAP_REQ_VALE_NEWIF:
+		err = nm_vale_newif(hdr, body);
+		break;
+	case NETMAP_REQ_VALE_DELIF:
+		err = nm_vale_delif(hdr);
+		break;
+	case NETMAP_REQ_VALE_POLLING_ENABLE:
+	case NETMAP_REQ_VALE_POLLING_DISABLE:
+		err = nm_vale_polling(hdr, body, hdr->nr_reqtype ==
+				      NETMAP_REQ_VALE_POLLING_ENABLE);
+		break;
+	default:
+		err = -EINVAL;
+	}
 	mutex_unlock(&nm_lock);
 	return err;
 }
@@ -180,15 +204,13 @@ int nm_ctrl_dispatch(struct nm_priv *priv, struct nmreq_header *hdr,
 	case NETMAP_REQ_SYNC_KLOOP_STOP:
 		return nm_priv_bound(priv) ? -EOPNOTSUPP : -ENXIO;
 	case NETMAP_REQ_VALE_LIST:
-		return nm_req_vale_list(hdr, body);
 	case NETMAP_REQ_VALE_ATTACH:
 	case NETMAP_REQ_VALE_DETACH:
 	case NETMAP_REQ_VALE_NEWIF:
 	case NETMAP_REQ_VALE_DELIF:
 	case NETMAP_REQ_VALE_POLLING_ENABLE:
 	case NETMAP_REQ_VALE_POLLING_DISABLE:
-		nm_info_rl("request %u: VALE is not supported\n", hdr->nr_reqtype);
-		return -EOPNOTSUPP;
+		return nm_req_vale(hdr, body);
 	default:
 		return -EINVAL;
 	}

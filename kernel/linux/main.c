@@ -156,6 +156,7 @@ err_mem_exit:
 static void __exit nm_exit(void)
 {
 	nm_dev_exit();
+	nm_vale_exit();
 	nm_generic_exit();
 	nm_mem_exit();
 	pr_info(NM_NAME ": unloaded\n");

@@ -4,7 +4,8 @@
  * A switch is created with its first port, in a free slot of the switch
  * table (max_bridges of them), and freed with its last one. An ephemeral
  * port is created by the first register of its name, with a private region
- * of its own, and destroyed with its last user. Forwarding: vale_fwd.c.
+ * of its own, and destroyed with its last user. Persistent ports:
+ * vale_vif.c; NIC attachments: vale_nic.c; forwarding: vale_fwd.c.
  */
 #include <linux/ctype.h>
 #include <linux/moduleparam.h>
@@ -25,6 +26,13 @@ MODULE_PARM_DESC(bridge_batch, "VALE: frames looked up per forwarding batch (1..
 
 /* nm_lock */
 static struct nm_vale_sw *nm_vale_sws[NM_VALE_MAXSWITCHES];
+
+/* Switch @i of the table, or NULL. Under nm_lock. */
+struct nm_vale_sw *nm_vale_switch(u32 i)
+{
+	lockdep_assert_held(&nm_lock);
+	return i < NM_VALE_MAXSWITCHES ? nm_vale_sws[i] : NULL;
+}
 
 static u32 nm_vale_nswitches(void)
 {
@@ -65,6 +73,8 @@ static int nm_vale_parse(const char *name, char *sw, const char **port)
 	return 0;
 }
 
+DEFINE_SRCU(nm_vale_srcu);
+
 static struct nm_vale_sw *nm_vale_find(const char *name)
 {
 	u32 i;
@@ -96,12 +106,93 @@ static int nm_vale_sw_create(const char *name, struct nm_vale_sw **out)
 	return 0;
 }
 
-static void nm_vale_sw_put_if_empty(struct nm_vale_sw *sw)
+/*
+ * The switch of port name @name (created if @create and missing, else
+ * -ENXIO), and the port part of the name. Under nm_lock.
+ */
+int nm_vale_sw_get(const char *name, bool create, struct nm_vale_sw **out,
+		   const char **port)
 {
+	char swname[IFNAMSIZ];
+	int err;
+
+	lockdep_assert_held(&nm_lock);
+	err = nm_vale_parse(name, swname, port);
+	if (err)
+		return err;
+	*out = nm_vale_find(swname);
+	if (*out)
+		return 0;
+	if (!create)
+		return -ENXIO;
+	return nm_vale_sw_create(swname, out);
+}
+
+/*
+ * Free @sw if no port is left in it. Senders reach a switch only through
+ * the vp->sw of a port in it, and nm_vale_leave() waits for them.
+ */
+void nm_vale_sw_put_if_empty(struct nm_vale_sw *sw)
+{
+	lockdep_assert_held(&nm_lock);
 	if (sw->nports)
 		return;
 	nm_vale_sws[sw->index] = NULL;
 	kfree(sw);
+}
+
+struct nm_vport *nm_vale_find_port(struct nm_vale_sw *sw, const char *name)
+{
+	u32 i;
+
+	for (i = 0; i < NM_VALE_MAXPORTS; i++) {
+		struct nm_vport *vp = rcu_dereference_protected(sw->ports[i],
+						lockdep_is_held(&nm_lock));
+
+		if (vp && !strcmp(vp->swname, name))
+			return vp;
+	}
+	return NULL;
+}
+
+/* Put @vp (its swname set, in no switch) into @sw. Under nm_lock. */
+int nm_vale_join(struct nm_vale_sw *sw, struct nm_vport *vp)
+{
+	u32 idx;
+
+	lockdep_assert_held(&nm_lock);
+	if (sw->nports + 2 >= NM_VALE_MAXPORTS) {
+		nm_info_rl("%s: switch %s is full\n", vp->swname, sw->name);
+		return -ENOMEM;
+	}
+	for (idx = 0; rcu_access_pointer(sw->ports[idx]); idx++)
+		;
+	vp->index = idx;
+	sw->nports++;
+	rcu_assign_pointer(sw->ports[idx], vp);
+	rcu_assign_pointer(vp->sw, sw);
+	return 0;
+}
+
+/*
+ * Take @vp out of its switch: once this returns no sender copies into its
+ * rings and its own frames go nowhere. Returns the switch it was in (the
+ * caller frees it with nm_vale_sw_put_if_empty()), or NULL.
+ */
+struct nm_vale_sw *nm_vale_leave(struct nm_vport *vp)
+{
+	struct nm_vale_sw *sw = rcu_dereference_protected(vp->sw,
+						lockdep_is_held(&nm_lock));
+
+	if (!sw)
+		return NULL;
+	RCU_INIT_POINTER(sw->ports[vp->index], NULL);
+	RCU_INIT_POINTER(vp->sw, NULL);
+	sw->nports--;
+	nm_vale_forget(sw, vp->index);
+	synchronize_srcu(&nm_vale_srcu);
+	vp->swname[0] = '\0';
+	return sw;
 }
 
 /* Pin every RX ring while registered: senders may write into any of them. */
@@ -138,16 +229,14 @@ static void nm_vport_free(struct nm_vport *vp)
 	kfree(vp);
 }
 
+/* The last reference to a virtual port is gone. */
 static void nm_vport_dtor(struct nm_adapter *na)
 {
 	struct nm_vport *vp = to_vport(na);
-	struct nm_vale_sw *sw = vp->sw;
+	struct nm_vale_sw *sw = nm_vale_leave(vp);
 
-	RCU_INIT_POINTER(sw->ports[vp->index], NULL);
-	sw->nports--;
-	nm_vale_forget(sw, vp->index);
-	synchronize_rcu();	/* no sender copies into our rings any more */
-	nm_vale_sw_put_if_empty(sw);
+	if (sw)
+		nm_vale_sw_put_if_empty(sw);
 	nm_adapter_fini(na);
 	nm_vport_free(vp);
 }
@@ -183,33 +272,39 @@ static struct nm_mem *nm_vport_mem(struct nm_vport *vp)
 	return nm_mem_private_new(&p);
 }
 
-static int nm_vport_create(struct nm_vale_sw *sw, const struct nm_port_req *req,
-			   struct nm_vport **out)
+struct nm_vfwd *nm_vfwd_alloc(u32 batch)
+{
+	struct nm_vfwd *f;
+
+	return kvmalloc(struct_size(f, ent, batch), GFP_KERNEL);
+}
+
+/*
+ * A virtual port named @name, in no switch yet, with one reference: rings
+ * and slots per direction (0: the defaults), its region @mem_id (0: a new
+ * private one).
+ */
+int nm_vport_new(const char *name, const u32 rings[NR_TXRX],
+		 const u32 slots[NR_TXRX], u16 mem_id, struct nm_vport **out)
 {
 	struct nm_vport *vp;
 	struct nm_mem *mem;
 	enum nm_txrx t;
-	u32 i, idx;
+	u32 i;
 	int err;
 
-	if (sw->nports + 2 >= NM_VALE_MAXPORTS) {
-		nm_info_rl("%s: switch %s is full\n", req->name, sw->name);
-		return -ENOMEM;
-	}
-	for (idx = 0; rcu_access_pointer(sw->ports[idx]); idx++)
-		;
 	vp = kzalloc(sizeof(*vp), GFP_KERNEL);
 	if (!vp)
 		return -ENOMEM;
+	INIT_LIST_HEAD(&vp->vifs);
 	for (t = NR_TX; t < NR_TXRX; t++) {
-		vp->up.num_rings[t] = nm_vale_pick(req->rings[t], 1, NM_VALE_MAXRINGS);
-		vp->up.num_slots[t] = nm_vale_pick(req->slots[t], NM_DEF_SLOTS,
+		vp->up.num_rings[t] = nm_vale_pick(rings[t], 1, NM_VALE_MAXRINGS);
+		vp->up.num_slots[t] = nm_vale_pick(slots[t], NM_DEF_SLOTS,
 						   NM_MAX_SLOTS);
 	}
 	vp->batch = clamp(READ_ONCE(nm_bridge_batch), 1, 1024);
 	for (i = 0; i < vp->up.num_rings[NR_TX]; i++) {
-		vp->fwd[i] = kvmalloc(struct_size(vp->fwd[i], ent, vp->batch),
-				      GFP_KERNEL);
+		vp->fwd[i] = nm_vfwd_alloc(vp->batch);
 		if (!vp->fwd[i]) {
 			err = -ENOMEM;
 			goto err_free;
@@ -217,25 +312,23 @@ static int nm_vport_create(struct nm_vale_sw *sw, const struct nm_port_req *req,
 	}
 	for (i = 0; i < NM_VALE_MAXRINGS; i++)
 		spin_lock_init(&vp->rx[i].lock);
-	if (req->mem_id) {
-		mem = nm_mem_find(req->mem_id);
+	if (mem_id) {
+		mem = nm_mem_find(mem_id);
 		err = -EINVAL;
-		if (!mem)
+		if (!mem) {
+			nm_info_rl("%s: no memory region %u\n", name, mem_id);
 			goto err_free;
+		}
 	} else {
 		mem = nm_vport_mem(vp);
 		err = -ENOMEM;
 		if (!mem)
 			goto err_free;
 	}
-	err = nm_adapter_init(&vp->up, req->name, &nm_vport_ops, mem);
+	err = nm_adapter_init(&vp->up, name, &nm_vport_ops, mem);
 	if (err)
 		goto err_free;
-	vp->sw = sw;
-	vp->index = idx;
 	vp->up.refcount = 1;
-	sw->nports++;
-	rcu_assign_pointer(sw->ports[idx], vp);
 	*out = vp;
 	return 0;
 
@@ -247,31 +340,32 @@ err_free:
 /* Resolve a `vale...` name (register-type lookup). Under nm_lock. */
 int nm_vale_get(const struct nm_port_req *req, struct nm_adapter **out)
 {
-	char swname[IFNAMSIZ];
+	u32 rings[NR_TXRX] = { req->rings[NR_TX], req->rings[NR_RX] };
+	u32 slots[NR_TXRX] = { req->slots[NR_TX], req->slots[NR_RX] };
 	struct nm_vale_sw *sw;
 	struct nm_vport *vp;
 	struct net_device *dev;
 	const char *port;
-	bool created = false;
 	int err;
-	u32 i;
 
 	lockdep_assert_held(&nm_lock);
-	err = nm_vale_parse(req->name, swname, &port);
-	if (err)
-		return err;
 	if (req->mode != NR_REG_ALL_NIC && req->mode != NR_REG_ONE_NIC) {
 		nm_info_rl("%s: VALE ports have no host rings\n", req->name);
 		return -EINVAL;
 	}
-	sw = nm_vale_find(swname);
-	for (i = 0; sw && i < NM_VALE_MAXPORTS; i++) {
-		vp = rcu_dereference_protected(sw->ports[i], lockdep_is_held(&nm_lock));
-		if (vp && !strcmp(vp->up.name, req->name)) {
-			nm_adapter_get(&vp->up);
-			*out = &vp->up;
-			return 0;
-		}
+	err = nm_vale_sw_get(req->name, false, &sw, &port);
+	if (err && err != -ENXIO)
+		return err;
+	vp = sw ? nm_vale_find_port(sw, req->name) : NULL;
+	if (vp && vp->hw) {
+		nm_info_rl("%s: a NIC attached to the switch, not for fds\n",
+			   req->name);
+		return -EBUSY;
+	}
+	if (vp) {
+		nm_adapter_get(&vp->up);
+		*out = &vp->up;
+		return 0;
 	}
 	dev = dev_get_by_name(current->nsproxy->net_ns, port);
 	if (dev) {
@@ -281,19 +375,25 @@ int nm_vale_get(const struct nm_port_req *req, struct nm_adapter **out)
 		return -EINVAL;
 	}
 	if (!sw) {
-		err = nm_vale_sw_create(swname, &sw);
+		err = nm_vale_sw_get(req->name, true, &sw, &port);
 		if (err)
 			return err;
-		created = true;
 	}
-	err = nm_vport_create(sw, req, &vp);
+	err = nm_vport_new(req->name, rings, slots, req->mem_id, &vp);
+	if (err)
+		goto err_put_sw;
+	strscpy(vp->swname, req->name, sizeof(vp->swname));
+	err = nm_vale_join(sw, vp);
 	if (err) {
-		if (created)
-			nm_vale_sw_put_if_empty(sw);
-		return err;
+		nm_adapter_put(&vp->up);
+		goto err_put_sw;
 	}
 	*out = &vp->up;
 	return 0;
+
+err_put_sw:
+	nm_vale_sw_put_if_empty(sw);
+	return err;
 }
 
 /* NETMAP_REQ_VALE_LIST (fact sheet 5.8). Under nm_lock. */
@@ -304,27 +404,18 @@ int nm_vale_list(struct nmreq_header *hdr, struct nmreq_vale_list *l)
 
 	lockdep_assert_held(&nm_lock);
 	if (hdr->nr_name[0]) {
-		char swname[IFNAMSIZ];
 		struct nm_vale_sw *sw;
 		const char *port;
+		int err;
 
 		if (strncmp(hdr->nr_name, NM_BDG_NAME, strlen(NM_BDG_NAME)))
 			return -EINVAL;
-		if (nm_vale_parse(hdr->nr_name, swname, &port))
-			return -EINVAL;
-		sw = nm_vale_find(swname);
-		if (!sw)
-			return -ENOENT;
+		err = nm_vale_sw_get(hdr->nr_name, false, &sw, &port);
+		if (err)
+			return err == -ENXIO ? -ENOENT : -EINVAL;
+		vp = nm_vale_find_port(sw, hdr->nr_name);
 		l->nr_bridge_idx = sw->index;
-		l->nr_port_idx = NM_VALE_NOPORT;
-		for (p = 0; p < NM_VALE_MAXPORTS; p++) {
-			vp = rcu_dereference_protected(sw->ports[p],
-						       lockdep_is_held(&nm_lock));
-			if (vp && !strcmp(vp->up.name, hdr->nr_name)) {
-				l->nr_port_idx = p;
-				break;
-			}
-		}
+		l->nr_port_idx = vp ? vp->index : NM_VALE_NOPORT;
 		return 0;
 	}
 	for (b = l->nr_bridge_idx; b < NM_VALE_MAXSWITCHES; b++, p = 0) {
@@ -335,7 +426,7 @@ int nm_vale_list(struct nmreq_header *hdr, struct nmreq_vale_list *l)
 						       lockdep_is_held(&nm_lock));
 			if (!vp)
 				continue;
-			strscpy(hdr->nr_name, vp->up.name, sizeof(hdr->nr_name));
+			strscpy(hdr->nr_name, vp->swname, sizeof(hdr->nr_name));
 			l->nr_bridge_idx = b;
 			l->nr_port_idx = p;
 			return 0;

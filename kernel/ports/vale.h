@@ -3,14 +3,24 @@
  * VALE switches and their ports (vale.c), and the learning forwarder
  * (vale_fwd.c).
  *
+ * Port kinds in a switch: virtual ports (ephemeral, or persistent ones made
+ * by NEWIF: vale_vif.c) whose rings netmap fds bind, and NIC attachments
+ * (the NIC, and optionally its host stack as a second port: vale_nic.c)
+ * whose rings the switch binds itself.
+ *
  * Locking:
- *  - nm_lock: the switch table, a switch's port array (writers), port
- *    creation and destruction;
- *  - RCU: senders read a switch's port array and the ports in it; a port
- *    leaves the array before a grace period, then is freed;
+ *  - nm_lock: the switch table, a switch's port array (writers), a port's
+ *    switch (vp->sw), port creation, attach, detach and destruction;
+ *  - SRCU (nm_vale_srcu): senders read a switch's port array, the ports in
+ *    it and their vp->sw inside one read section (they may sleep there:
+ *    delivering to a NIC takes its TX ring's sync_lock); a port leaves the
+ *    array and a switch loses its last port before a grace period, then
+ *    is freed;
  *  - struct nm_vrx lock (spinlock, BH off): one RX ring's producer side,
  *    shared by every sender copying into the ring and by the ring's rxsync.
  *    A sender never holds two of them;
+ *  - a NIC's TX ring (the way out of a NIC port) is filled under its
+ *    sync_lock, nested inside the sender's own ring lock;
  *  - the learning table: one u64 per entry, read and written whole
  *    (READ_ONCE/WRITE_ONCE), no lock: a racing update loses one entry.
  */
@@ -19,6 +29,9 @@
 
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
+#include <linux/srcu.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
 
 #include "../core/nm_kern.h"
 
@@ -63,14 +76,36 @@ struct nm_vfwd {
 
 #define NM_VFWD_NONE	0xffff
 
+/*
+ * The NIC side of a NIC attachment (or its host-stack side): frames enter
+ * the switch from the @nsrc rings at @src (the NIC's RX rings, or its host
+ * RX ring) and leave it by the @ndst rings at @dst (NIC TX rings, or the
+ * host TX ring), all bound by the switch through @priv of the NIC port.
+ */
+struct nm_vhw {
+	struct nm_adapter *na;		/* the NIC's port */
+	struct nm_kring *src, *dst;
+	u32 nsrc, ndst;
+	struct nm_vfwd **fwd;		/* per source ring, under its sync_lock */
+	struct wait_queue_entry *wait;	/* per source ring, on its wait queue */
+	struct work_struct work;	/* pulls the source rings into the switch */
+	struct nm_vport *host;		/* NIC side: the host-stack port or NULL */
+	struct nm_priv priv;		/* NIC side: the switch's binding */
+	struct nm_vpoll *poll;		/* polling threads (nm_lock), or NULL */
+	u32 npoll;
+};
+
 struct nm_vport {
-	struct nm_adapter up;
-	struct nm_vale_sw *sw;
-	u32 index;
+	struct nm_adapter up;		/* virtual ports: what fds bind */
+	char swname[NETMAP_REQ_IFNAMSIZ];	/* the name in its switch */
+	struct nm_vale_sw __rcu *sw;	/* nm_lock; SRCU; NULL: in no switch */
+	u32 index;			/* in sw->ports */
 	u32 batch;			/* bridge_batch at creation */
 	struct nm_vrx rx[NM_VALE_MAXRINGS];
 	struct nm_vfwd *fwd[NM_VALE_MAXRINGS];
-	struct rcu_head rcu;
+	struct nm_vhw *hw;		/* NIC attachments, else NULL */
+	struct net_device *vif;		/* persistent ports: their interface */
+	struct list_head vifs;		/* persistent ports, under nm_lock */
 };
 
 static inline struct nm_vport *to_vport(struct nm_adapter *na)
@@ -78,9 +113,42 @@ static inline struct nm_vport *to_vport(struct nm_adapter *na)
 	return container_of(na, struct nm_vport, up);
 }
 
+extern struct srcu_struct nm_vale_srcu;
+
+/* vale.c */
+struct nm_vale_sw *nm_vale_switch(u32 i);
+int nm_vale_sw_get(const char *name, bool create, struct nm_vale_sw **out,
+		   const char **port);
+void nm_vale_sw_put_if_empty(struct nm_vale_sw *sw);
+int nm_vale_join(struct nm_vale_sw *sw, struct nm_vport *vp);
+struct nm_vale_sw *nm_vale_leave(struct nm_vport *vp);
+struct nm_vport *nm_vale_find_port(struct nm_vale_sw *sw, const char *name);
+int nm_vport_new(const char *name, const u32 rings[NR_TXRX],
+		 const u32 slots[NR_TXRX], u16 mem_id, struct nm_vport **out);
+struct nm_vfwd *nm_vfwd_alloc(u32 batch);
+
 /* vale_fwd.c */
 int nm_vale_txsync(struct nm_kring *k, int flags);
 int nm_vale_rxsync(struct nm_kring *k, int flags);
+void nm_vale_forward(struct nm_vport *vp, struct nm_vfwd *f,
+		     struct nm_kring *k, u32 from, u32 to);
 void nm_vale_forget(struct nm_vale_sw *sw, u32 port);
+
+/* vale_vif.c: persistent ports */
+struct nm_vport *nm_vif_port(struct net_device *dev);
+void nm_vif_exit(void);
+
+/* vale_nic.c: NIC attachments */
+int nm_vnic_attach(struct nm_vale_sw *sw, const char *ifname, u32 mode,
+		   struct nmreq_register *reg, struct nm_vport **out);
+void nm_vnic_detach(struct nm_vport *vp);
+bool nm_vnic_is_host(struct nm_vport *vp);
+u32 nm_vhw_pull(struct nm_vport *vp, u32 i, bool *more);
+void nm_vhw_start(struct nm_vhw *hw);
+void nm_vhw_stop(struct nm_vhw *hw);
+
+/* vale_poll.c: polling threads of NIC attachments */
+int nm_vpoll_enable(struct nm_vport *vp, const struct nmreq_vale_polling *req);
+void nm_vpoll_disable(struct nm_vport *vp);
 
 #endif /* NM_PORTS_VALE_H */

@@ -11,66 +11,9 @@
  * max_bridges limit, and a bulk run of mixed sizes with every byte checked.
  */
 #include "common.h"
+#include "vale_util.h"
 
 #include <unistd.h>
-
-#define ETHTYPE 0x88b5		/* local experimental */
-
-static const uint8_t BCAST[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-
-static void mac_of(uint8_t mac[6], unsigned int id)
-{
-	const uint8_t m[6] = { 0x02, 0x4e, 0x4d, 0x00, 0x00, (uint8_t)id };
-
-	memcpy(mac, m, 6);
-}
-
-/* A frame dst <- src of length len carrying pattern seq after the header. */
-static void put_frame(struct netmap_ring *r, const uint8_t dst[6],
-		      const uint8_t src[6], uint32_t len, uint64_t seq)
-{
-	struct netmap_slot *s = &r->slot[r->head];
-	uint8_t *b = (uint8_t *)NETMAP_BUF(r, s->buf_idx);
-
-	memcpy(b, dst, 6);
-	memcpy(b + 6, src, 6);
-	b[12] = ETHTYPE >> 8;
-	b[13] = ETHTYPE & 0xff;
-	if (len > 14)
-		nmt_fill(b + 14, len - 14, seq);
-	s->len = len;
-	s->flags = 0;
-	nmt_advance(r, 1);
-}
-
-static int send_one(struct nmt_port *p, const uint8_t dst[6], unsigned int src_id,
-		    uint32_t len, uint64_t seq)
-{
-	uint8_t src[6];
-
-	mac_of(src, src_id);
-	put_frame(nmt_txring(p, 0), dst, src, len, seq);
-	return nmt_txsync(p->fd);
-}
-
-/* Frames waiting on p's RX ring 0 after a sync (consumed: head = tail). */
-static uint32_t drain(struct nmt_port *p, uint64_t *last_seq)
-{
-	struct netmap_ring *r = nmt_rxring(p, 0);
-	uint32_t n;
-
-	nmt_rxsync(p->fd);
-	n = nmt_dist(r, r->head, r->tail);
-	if (n && last_seq) {
-		struct netmap_slot *s = &r->slot[nmt_prev(r, r->tail)];
-		uint8_t *b = (uint8_t *)NETMAP_BUF(r, s->buf_idx);
-
-		*last_seq = b[14] | b[15] << 8 | b[16] << 16 | (uint32_t)b[17] << 24;
-	}
-	nmt_advance(r, n);
-	nmt_rxsync(p->fd);
-	return n;
-}
 
 static int open3(struct nmt_port p[3], const char *sw)
 {
@@ -216,21 +159,6 @@ static void frags_and_full(void)
 	nmt_port_close(&b);
 }
 
-static int vale_list(int fd, const char *name, uint16_t *b, uint32_t *p, char *out)
-{
-	struct nmreq_vale_list l = { .nr_bridge_idx = *b, .nr_port_idx = *p };
-	struct nmreq_header h;
-	int err;
-
-	nmt_hdr(&h, NETMAP_REQ_VALE_LIST, name, &l);
-	err = nmt_ctrl(fd, &h);
-	*b = l.nr_bridge_idx;
-	*p = l.nr_port_idx;
-	if (out)
-		snprintf(out, NETMAP_REQ_IFNAMSIZ, "%s", h.nr_name);
-	return err;
-}
-
 static void listing_and_names(void)
 {
 	struct nmt_port p[3], x;
@@ -302,44 +230,16 @@ static void listing_and_names(void)
 static void bulk(uint32_t total)
 {
 	struct nmt_port p[2];
-	uint8_t src[6], dst[6];
-	uint32_t dir, bad = 0, got = 0;
+	uint8_t dst[6];
+	uint32_t dir, bad;
 
 	if (!is_err(nmt_port_open(&p[0], "valeK:a", &NMT_REQ_ALL), 0, "open valeK:a") ||
 	    !is_err(nmt_port_open(&p[1], "valeK:b", &NMT_REQ_ALL), 0, "open valeK:b"))
 		return;
 	for (dir = 0; dir < 2; dir++) {
-		struct nmt_port *tx = &p[dir], *rx = &p[!dir];
-		struct netmap_ring *tr = nmt_txring(tx, 0), *rr = nmt_rxring(rx, 0);
-		uint64_t sent = 0, recv = 0;
-		uint64_t t0 = nmt_now_ms();
-
-		mac_of(src, dir);
 		mac_of(dst, !dir);
-		bad = got = 0;
-		while (recv < total && nmt_now_ms() - t0 < 60000) {
-			/* Send no more than the receiver can hold: nothing is lost. */
-			while (sent < total && sent - recv < rr->num_slots - 1 &&
-			       nmt_dist(tr, tr->head, tr->tail)) {
-				put_frame(tr, dst, src, nmt_pkt_len(sent, 1514), sent);
-				sent++;
-			}
-			nmt_txsync(tx->fd);
-			nmt_rxsync(rx->fd);
-			while (rr->head != rr->tail) {
-				struct netmap_slot *s = &rr->slot[rr->head];
-				const uint8_t *b = (uint8_t *)NETMAP_BUF(rr, s->buf_idx);
-
-				if (s->len != nmt_pkt_len(recv, 1514) ||
-				    nmt_check(b + 14, s->len - 14, recv) >= 0)
-					bad++;
-				got++;
-				recv++;
-				nmt_advance(rr, 1);
-			}
-			nmt_rxsync(rx->fd);	/* the slots go back before the next send */
-		}
-		is(got, total, "%s: %u frames arrive", dir ? "b -> a" : "a -> b", total);
+		is(vale_cross(&p[dir], dir, dst, &p[!dir], total, 60000, &bad), total,
+		   "%s: %u frames arrive", dir ? "b -> a" : "a -> b", total);
 		is(bad, 0, "in order, every byte checked");
 	}
 	nmt_port_close(&p[0]);

@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * NETMAP_REQ_VALE_ATTACH and _DETACH (fact sheet 5.6, 5.7): `valeX:IFNAME`
+ * puts interface IFNAME into switch valeX (created if needed) or takes it
+ * out. A persistent port's interface brings the port itself; any other
+ * interface is a NIC, bound by the switch (vale_nic.c). Also
+ * NETMAP_REQ_VALE_POLLING_ENABLE/_DISABLE (5.11) of an attached NIC.
+ */
+#include <linux/netdevice.h>
+#include <linux/string.h>
+#include <net/net_namespace.h>
+
+#include "vale.h"
+
+static int nm_vale_attach_dev(struct nm_vale_sw *sw, const char *name,
+			      struct net_device *dev,
+			      struct nmreq_vale_attach *a)
+{
+	struct nmreq_register *reg = &a->reg;
+	struct nm_vport *vp = nm_vif_port(dev);
+	int err;
+
+	if (reg->nr_mode != NR_REG_ALL_NIC &&
+	    (vp || reg->nr_mode != NR_REG_NIC_SW)) {
+		nm_info_rl("%s: attach mode must be NR_REG_ALL_NIC%s (not %u)\n",
+			   name, vp ? "" : " or NR_REG_NIC_SW", reg->nr_mode);
+		return -EINVAL;
+	}
+	if (reg->nr_ringid) {
+		nm_info_rl("%s: attach takes every ring (nr_ringid 0)\n", name);
+		return -EINVAL;
+	}
+	if (!vp)
+		err = nm_vnic_attach(sw, dev->name, reg->nr_mode, reg, &vp);
+	else if (rcu_access_pointer(vp->sw))
+		err = -EBUSY;
+	else {
+		strscpy(vp->swname, name, sizeof(vp->swname));
+		err = nm_vale_join(sw, vp);
+		if (!err)
+			nm_reg_geometry(reg, &vp->up);
+	}
+	if (err == -EBUSY)
+		nm_info_rl("%s: %s is in use\n", name, dev->name);
+	if (!err)
+		a->port_index = vp->index;
+	return err;
+}
+
+/*
+ * The switch and port named by @name (`valeX:PORT`): -EINVAL without the
+ * vale prefix or for a malformed name; *sw and *vp are NULL when missing.
+ */
+static int nm_vale_by_name(const char *name, struct nm_vale_sw **sw,
+			   struct nm_vport **vp, const char **port)
+{
+	int err;
+
+	*sw = NULL;
+	*vp = NULL;
+	if (strncmp(name, NM_BDG_NAME, strlen(NM_BDG_NAME))) {
+		nm_info_rl("%s: not a VALE port name\n", name);
+		return -EINVAL;
+	}
+	err = nm_vale_sw_get(name, false, sw, port);
+	if (err == -ENXIO)
+		return 0;
+	if (!err)
+		*vp = nm_vale_find_port(*sw, name);
+	return err;
+}
+
+/* The attached port @name, for the requests that need one. */
+static int nm_vale_attached(const char *name, struct nm_vale_sw **sw,
+			    struct nm_vport **vp)
+{
+	const char *port;
+	int err = nm_vale_by_name(name, sw, vp, &port);
+
+	if (!err && !*vp) {
+		nm_info_rl("%s: not attached\n", name);
+		err = -ENXIO;
+	}
+	return err;
+}
+
+/* NETMAP_REQ_VALE_ATTACH. Under nm_lock. */
+int nm_vale_attach(struct nmreq_header *hdr, struct nmreq_vale_attach *a)
+{
+	struct nm_vale_sw *sw;
+	struct net_device *dev;
+	struct nm_vport *vp;
+	const char *port;
+	int err;
+
+	lockdep_assert_held(&nm_lock);
+	err = nm_vale_by_name(hdr->nr_name, &sw, &vp, &port);
+	if (err)
+		return err;
+	if (vp) {
+		nm_info_rl("%s: already attached\n", hdr->nr_name);
+		return -EBUSY;
+	}
+	dev = dev_get_by_name(current->nsproxy->net_ns, port);
+	if (!dev) {
+		nm_info_rl("%s: %s is not a network interface\n", hdr->nr_name,
+			   port);
+		return -EINVAL;
+	}
+	if (!sw) {
+		err = nm_vale_sw_get(hdr->nr_name, true, &sw, &port);
+		if (err)
+			goto out;
+	}
+	err = nm_vale_attach_dev(sw, hdr->nr_name, dev, a);
+	if (err)
+		nm_vale_sw_put_if_empty(sw);
+out:
+	dev_put(dev);
+	return err;
+}
+
+/* NETMAP_REQ_VALE_DETACH. Under nm_lock. */
+int nm_vale_detach(struct nmreq_header *hdr, struct nmreq_vale_detach *d)
+{
+	struct nm_vale_sw *sw;
+	struct nm_vport *vp;
+	int err;
+
+	lockdep_assert_held(&nm_lock);
+	err = nm_vale_attached(hdr->nr_name, &sw, &vp);
+	if (err)
+		return err;
+	if (!vp->hw && !vp->vif) {
+		nm_info_rl("%s: an ephemeral port goes with its last user\n",
+			   hdr->nr_name);
+		return -EINVAL;
+	}
+	if (vp->hw && nm_vnic_is_host(vp)) {
+		nm_info_rl("%s: detach the NIC, its host port goes with it\n",
+			   hdr->nr_name);
+		return -EINVAL;
+	}
+	if (vp->hw && vp->hw->poll) {
+		nm_info_rl("%s: polling is on: disable it first\n", hdr->nr_name);
+		return -EBUSY;
+	}
+	d->port_index = vp->index;
+	if (vp->hw)
+		nm_vnic_detach(vp);
+	else
+		nm_vale_leave(vp);
+	nm_vale_sw_put_if_empty(sw);
+	return 0;
+}
+
+/* NETMAP_REQ_VALE_POLLING_ENABLE (@on) or _DISABLE. Under nm_lock. */
+int nm_vale_polling(struct nmreq_header *hdr, struct nmreq_vale_polling *req,
+		    bool on)
+{
+	struct nm_vale_sw *sw;
+	struct nm_vport *vp;
+	int err;
+
+	lockdep_assert_held(&nm_lock);
+	err = nm_vale_attached(hdr->nr_name, &sw, &vp);
+	if (err)
+		return err;
+	if (!vp->hw || nm_vnic_is_host(vp)) {
+		nm_info_rl("%s: only attached NICs are polled\n", hdr->nr_name);
+		return -EOPNOTSUPP;
+	}
+	if (on)
+		return nm_vpoll_enable(vp, req);
+	if (!vp->hw->poll) {
+		nm_info_rl("%s: not polling\n", hdr->nr_name);
+		return -EFAULT;
+	}
+	nm_vpoll_disable(vp);
+	return 0;
+}
+
+/* Module unload: every NIC leaves its switch, every persistent port goes. */
+void nm_vale_exit(void)
+{
+	u32 b, p;
+
+	mutex_lock(&nm_lock);
+	for (b = 0; b < NM_VALE_MAXSWITCHES; b++) {
+		struct nm_vale_sw *sw = nm_vale_switch(b);
+
+		for (p = 0; sw && p < NM_VALE_MAXPORTS; p++) {
+			struct nm_vport *vp = rcu_dereference_protected(sw->ports[p],
+						lockdep_is_held(&nm_lock));
+
+			if (vp && vp->hw && !nm_vnic_is_host(vp)) {
+				nm_vpoll_disable(vp);
+				nm_vnic_detach(vp);
+			}
+		}
+		if (sw && !sw->nports)
+			nm_vale_sw_put_if_empty(sw);
+	}
+	nm_vif_exit();
+	mutex_unlock(&nm_lock);
+}

@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * NIC attachments (NETMAP_REQ_VALE_ATTACH of a network interface): the
+ * switch binds the NIC's port itself, exclusively (netmap fds then get
+ * EBUSY), through the same path a `netmap:IFNAME` register takes, native
+ * or emulated. The attachment is one switch port for the NIC
+ * (`valeX:IFNAME`) and, in NR_REG_NIC_SW mode, one for its host stack
+ * (`valeX:IFNAME^`).
+ *
+ * Frames leave the switch by the NIC's TX rings (or the host TX ring):
+ * the forwarder writes them there (vale_fwd.c). Frames enter it from the
+ * NIC's RX rings (or the host RX ring): a wait-queue entry on each of
+ * them turns the ring's notification (NIC interrupt, emulated adapter,
+ * frames from the stack) into a work item that syncs the ring and
+ * forwards what it holds, under the ring's sync_lock.
+ *
+ * Lifetime: from attach to detach, under nm_lock; detach takes the ports
+ * out of the switch first, then stops the pulls, then unbinds the NIC.
+ */
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "vale.h"
+
+/* Rounds of one ring's pull before the work item yields and requeues. */
+#define NM_VHW_ROUNDS	8
+
+struct nm_vhw_port {
+	struct nm_vport vp;
+	struct nm_vhw hw;
+};
+
+static int nm_vhw_wake(struct wait_queue_entry *wq, unsigned int mode,
+		       int sync, void *key)
+{
+	struct nm_vhw *hw = wq->private;
+
+	queue_work(system_highpri_wq, &hw->work);
+	return 0;
+}
+
+/*
+ * Move what source ring @i holds into the switch. Returns the frames
+ * moved; *more is set if the ring still holds some (budget spent).
+ */
+u32 nm_vhw_pull(struct nm_vport *vp, u32 i, bool *more)
+{
+	struct nm_vhw *hw = vp->hw;
+	struct nm_kring *k = &hw->src[i];
+	struct netmap_ring *ring;
+	u32 rounds = 0, moved = 0;
+
+	mutex_lock(&k->sync_lock);
+	ring = k->ring;
+	/* Each rxsync gives the forwarded slots back and takes new frames. */
+	while (!nm_rxsync(k, NM_SYNC_FORCE) && ring->head != ring->tail) {
+		if (rounds++ == NM_VHW_ROUNDS) {
+			*more = true;
+			break;
+		}
+		moved += nm_dist(ring->head, ring->tail, k->num_slots);
+		nm_vale_forward(vp, hw->fwd[i], k, ring->head, ring->tail);
+		WRITE_ONCE(ring->head, ring->tail);
+		WRITE_ONCE(ring->cur, ring->tail);
+	}
+	mutex_unlock(&k->sync_lock);
+	return moved;
+}
+
+static void nm_vhw_work(struct work_struct *w)
+{
+	struct nm_vhw *hw = container_of(w, struct nm_vhw, work);
+	struct nm_vport *vp = &container_of(hw, struct nm_vhw_port, hw)->vp;
+	bool more = false;
+	u32 i;
+
+	for (i = 0; i < hw->nsrc; i++)
+		nm_vhw_pull(vp, i, &more);
+	if (more)
+		queue_work(system_highpri_wq, &hw->work);
+}
+
+static void nm_vhw_port_free(struct nm_vhw_port *p)
+{
+	u32 i;
+
+	for (i = 0; p->hw.fwd && i < p->hw.nsrc; i++)
+		kvfree(p->hw.fwd[i]);
+	kfree(p->hw.fwd);
+	kfree(p->hw.wait);
+	kfree(p);
+}
+
+/*
+ * A switch port for rings [src, src + nsrc) in and [dst, dst + ndst) out
+ * of NIC port @na, named @swname.
+ */
+static struct nm_vhw_port *nm_vhw_port_new(struct nm_adapter *na,
+					   const char *swname,
+					   u32 src, u32 nsrc, u32 dst, u32 ndst)
+{
+	struct nm_vhw_port *p;
+	u32 i;
+
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return NULL;
+	strscpy(p->vp.swname, swname, sizeof(p->vp.swname));
+	strscpy(p->vp.up.name, swname, sizeof(p->vp.up.name));
+	INIT_LIST_HEAD(&p->vp.vifs);
+	p->vp.hw = &p->hw;
+	p->vp.batch = 1024;
+	p->hw.na = na;
+	p->hw.src = &na->krings[NR_RX][src];
+	p->hw.nsrc = nsrc;
+	p->hw.dst = &na->krings[NR_TX][dst];
+	p->hw.ndst = ndst;
+	INIT_WORK(&p->hw.work, nm_vhw_work);
+	p->hw.fwd = kcalloc(nsrc, sizeof(*p->hw.fwd), GFP_KERNEL);
+	p->hw.wait = kcalloc(nsrc, sizeof(*p->hw.wait), GFP_KERNEL);
+	if (!p->hw.fwd || !p->hw.wait)
+		goto err_free;
+	for (i = 0; i < nsrc; i++) {
+		p->hw.fwd[i] = nm_vfwd_alloc(p->vp.batch);
+		if (!p->hw.fwd[i])
+			goto err_free;
+		init_waitqueue_func_entry(&p->hw.wait[i], nm_vhw_wake);
+		p->hw.wait[i].private = &p->hw;
+	}
+	return p;
+
+err_free:
+	nm_vhw_port_free(p);
+	return NULL;
+}
+
+/* Pull the source rings when they notify, from now on. Under nm_lock. */
+void nm_vhw_start(struct nm_vhw *hw)
+{
+	u32 i;
+
+	for (i = 0; i < hw->nsrc; i++)
+		add_wait_queue(&hw->src[i].wq, &hw->wait[i]);
+	queue_work(system_highpri_wq, &hw->work);	/* what came before */
+}
+
+/* No more pulls on notifications; none running on return. nm_lock. */
+void nm_vhw_stop(struct nm_vhw *hw)
+{
+	u32 i;
+
+	for (i = 0; i < hw->nsrc; i++)
+		remove_wait_queue(&hw->src[i].wq, &hw->wait[i]);
+	cancel_work_sync(&hw->work);
+}
+
+/*
+ * Attach NIC @ifname to @sw as @swname's port (and its host stack, for
+ * NR_REG_NIC_SW @mode). @reg gets the register reply of the NIC's binding.
+ * Under nm_lock.
+ */
+int nm_vnic_attach(struct nm_vale_sw *sw, const char *ifname, u32 mode,
+		   struct nmreq_register *reg, struct nm_vport **out)
+{
+	char swname[NETMAP_REQ_IFNAMSIZ];
+	struct nm_vhw_port *nic, *host = NULL;
+	struct nm_priv priv = { };
+	struct nm_adapter *na;
+	int err;
+
+	lockdep_assert_held(&nm_lock);
+	err = nm_bind_kernel(&priv, ifname, mode, NR_EXCLUSIVE, reg);
+	if (err)
+		return err;
+	na = priv.na;
+	snprintf(swname, sizeof(swname), "%s:%s", sw->name, ifname);
+	nic = nm_vhw_port_new(na, swname, 0, na->num_rings[NR_RX],
+			      0, na->num_rings[NR_TX]);
+	err = -ENOMEM;
+	if (!nic)
+		goto err_unbind;
+	nic->hw.priv = priv;
+	if (mode == NR_REG_NIC_SW) {
+		if (strlen(swname) + 1 >= sizeof(swname)) {
+			nm_info_rl("%s: no room for the host port's name\n", swname);
+			err = -EINVAL;
+			goto err_free_nic;
+		}
+		strcat(swname, "^");
+		host = nm_vhw_port_new(na, swname, na->num_rings[NR_RX],
+				       na->num_host_rings[NR_RX],
+				       na->num_rings[NR_TX],
+				       na->num_host_rings[NR_TX]);
+		if (!host)
+			goto err_free_nic;
+		nic->hw.host = &host->vp;
+	}
+	err = nm_vale_join(sw, &nic->vp);
+	if (err)
+		goto err_free_host;
+	if (host) {
+		err = nm_vale_join(sw, &host->vp);
+		if (err)
+			goto err_leave;
+		nm_vhw_start(&host->hw);
+	}
+	nm_vhw_start(&nic->hw);
+	*out = &nic->vp;
+	return 0;
+
+err_leave:
+	nm_vale_leave(&nic->vp);	/* the caller frees an empty switch */
+err_free_host:
+	if (host)
+		nm_vhw_port_free(host);
+err_free_nic:
+	nm_vhw_port_free(nic);
+err_unbind:
+	nm_unbind_locked(&priv);
+	return err;
+}
+
+/*
+ * Detach the NIC port @vp (and its host port) from its switch, which the
+ * caller frees if it is left empty. Under nm_lock.
+ */
+void nm_vnic_detach(struct nm_vport *vp)
+{
+	struct nm_vhw_port *nic = container_of(vp, struct nm_vhw_port, vp);
+	struct nm_vport *host = nic->hw.host;
+
+	lockdep_assert_held(&nm_lock);
+	if (host)
+		nm_vale_leave(host);
+	nm_vale_leave(vp);
+	/* No sender writes into the NIC now, and its frames go nowhere. */
+	if (host)
+		nm_vhw_stop(host->hw);
+	nm_vhw_stop(&nic->hw);
+	nm_unbind_locked(&nic->hw.priv);
+	if (host)
+		nm_vhw_port_free(container_of(host, struct nm_vhw_port, vp));
+	nm_vhw_port_free(nic);
+}
+
+/* Is @vp the host-stack port of a NIC attachment? */
+bool nm_vnic_is_host(struct nm_vport *vp)
+{
+	return vp->hw && vp->hw->src->host;
+}
