@@ -121,7 +121,7 @@ struct nm_adapter {
 	struct nm_mem *mem;		/* the region, with a reference */
 	struct nm_host *host;		/* ports on a net_device: host rings */
 	bool offsets_ok;		/* supports NETMAP_REQ_OPT_OFFSETS */
-	u32 virt_hdr_len;
+	u32 virt_hdr_len;		/* VALE: PORT_HDR_SET (nm_lock), read with READ_ONCE */
 
 	/* Under nm_lock. */
 	int refcount;			/* lookups + bound fds */
@@ -261,6 +261,7 @@ int nm_vale_newif(struct nmreq_header *hdr, struct nmreq_vale_newif *nif);
 int nm_vale_delif(struct nmreq_header *hdr);
 int nm_vale_polling(struct nmreq_header *hdr, struct nmreq_vale_polling *req,
 		    bool on);
+int nm_vale_port_hdr_set(const char *name, u32 len);
 void nm_vale_exit(void);
 #else
 static inline int nm_vale_get(const struct nm_port_req *req,
@@ -308,6 +309,12 @@ static inline int nm_vale_polling(struct nmreq_header *hdr,
 				  struct nmreq_vale_polling *req, bool on)
 {
 	return -EOPNOTSUPP;
+}
+
+static inline int nm_vale_port_hdr_set(const char *name, u32 len)
+{
+	nm_info_rl("%s: virtio-net headers are for VALE ports\n", name);
+	return -EINVAL;
 }
 
 static inline void nm_vale_exit(void)

@@ -134,16 +134,14 @@ static int nm_req_port_hdr(struct nmreq_header *hdr, struct nmreq_port_hdr *ph,
 	int err;
 
 	mutex_lock(&nm_lock);
-	err = nm_lookup(hdr, 0, none, none, &na);
-	if (!err) {
-		if (set) {
-			nm_info_rl("%s: virtio-net header length can only be set on VALE ports\n",
-				   na->name);
-			err = -EINVAL;
-		} else {
-			ph->nr_hdr_len = na->virt_hdr_len;
+	if (set) {
+		err = nm_vale_port_hdr_set(hdr->nr_name, ph->nr_hdr_len);
+	} else {
+		err = nm_lookup(hdr, 0, none, none, &na);
+		if (!err) {
+			ph->nr_hdr_len = READ_ONCE(na->virt_hdr_len);
+			nm_adapter_put(na);
 		}
-		nm_adapter_put(na);
 	}
 	mutex_unlock(&nm_lock);
 	return err;

@@ -65,10 +65,15 @@ struct nm_vfwd_entry {
 	u32 slot;			/* first slot of the frame */
 	u16 nslots;
 	u16 next;			/* next entry for the same destination */
+	u32 len;			/* bytes in its slots, header included */
+	bool sw;			/* its header asks for segmentation or a checksum */
+	bool wired;			/* @wire is built (vale_vnet.c) */
+	struct sk_buff *wire;		/* its frames as on the wire, or NULL */
 };
 
 struct nm_vfwd {
 	u32 nent;
+	u32 nsw;			/* entries with @sw set */
 	u16 first[NM_VALE_MAXPORTS + 1];	/* per destination, BCAST last */
 	u16 last[NM_VALE_MAXPORTS + 1];
 	struct nm_vfwd_entry ent[];
@@ -126,6 +131,41 @@ struct nm_vport *nm_vale_find_port(struct nm_vale_sw *sw, const char *name);
 int nm_vport_new(const char *name, const u32 rings[NR_TXRX],
 		 const u32 slots[NR_TXRX], u16 mem_id, struct nm_vport **out);
 struct nm_vfwd *nm_vfwd_alloc(u32 batch);
+
+/* One destination ring being filled (its producer lock held). */
+struct nm_vdst {
+	struct netmap_ring *ring;
+	struct nm_mem *mem;
+	u32 n, bufsz;
+	u32 pos;			/* next free slot */
+	u32 space;			/* free slots from @pos on */
+	u32 hdr;			/* its port's virtio-net header length */
+	bool nic;			/* a NIC's TX ring: no fragment count */
+};
+
+/* The virtio-net header length of a port's frames (0 for NIC ports). */
+static inline u32 nm_vport_hdr(const struct nm_vport *vp)
+{
+	return vp->hw ? 0 : READ_ONCE(vp->up.virt_hdr_len);
+}
+
+/*
+ * The bytes of a sender's slot past its first @skip, read once: the slot
+ * is in shared memory and its owner may rewrite it at any time.
+ */
+static inline u32 nm_vslot_len(const struct netmap_slot *s, u32 bufsz, u32 skip)
+{
+	return clamp(READ_ONCE(s->len), skip, bufsz) - skip;
+}
+
+/* vale_copy.c */
+bool nm_vale_copy(struct nm_kring *k, const struct nm_vfwd_entry *e, u32 sh,
+		  struct nm_vdst *d);
+
+/* vale_vnet.c */
+bool nm_vnet_needs_sw(const void *hdr);
+void nm_vnet_wire(struct nm_kring *k, struct nm_vfwd_entry *e, u32 sh);
+void nm_vnet_unwire(struct nm_vfwd *f);
 
 /* vale_fwd.c */
 int nm_vale_txsync(struct nm_kring *k, int flags);

@@ -19,11 +19,12 @@
  * Senders are virtual ports' txsyncs and the NIC attachments' pulls of
  * their RX rings (vale_nic.c).
  *
- * Destination slots get the fragment's length, NS_MOREFRAG on every
- * fragment but the last and the frame's fragment count in the high byte.
+ * Copying a frame into a destination ring (and between ports with
+ * different virtio-net header lengths): vale_copy.c, vale_vnet.c.
  */
 #include <linux/etherdevice.h>
 #include <linux/jhash.h>
+#include <linux/uaccess.h>
 
 #include "vale.h"
 
@@ -75,17 +76,20 @@ void nm_vale_forget(struct nm_vale_sw *sw, u32 port)
 
 /*
  * The frame starting at slot @i (before @head): its slot count, at most
- * NETMAP_MAX_FRAGS; a chain still open at @head (or too long) ends there.
+ * NETMAP_MAX_FRAGS, and its length in *@len; a chain still open at @head
+ * (or too long) ends there.
  */
-static u32 nm_vale_frame(struct nm_kring *k, u32 i, u32 head)
+static u32 nm_vale_frame(struct nm_kring *k, u32 i, u32 head, u32 *len)
 {
 	u32 cnt = 0;
 
+	*len = 0;
 	while (i != head) {
 		struct netmap_slot *s = &k->ring->slot[i];
 
 		nm_slot_sanitize(k, s);
 		s->flags &= ~(NS_BUF_CHANGED | NS_REPORT);
+		*len += s->len;
 		cnt++;
 		if (!(s->flags & NS_MOREFRAG) || cnt == NETMAP_MAX_FRAGS)
 			break;
@@ -120,54 +124,38 @@ static u16 nm_vfwd_pop(struct nm_vfwd *f, u16 *a, u16 *b)
 	return e;
 }
 
-/*
- * Copy frame @e of sender ring @k into @dring (of region @dmem) at *pos,
- * if its slots fit in the @space free ones. Moves *pos on. @nic: the ring
- * is a NIC's TX ring, whose slots take no fragment count.
- */
-static bool nm_vale_copy(struct nm_kring *k, const struct nm_vfwd_entry *e,
-			 struct netmap_ring *dring, struct nm_mem *dmem,
-			 u32 dn, u32 *pos, u32 space, bool nic)
+static void nm_vdst_init(struct nm_vdst *d, struct nm_kring *dk, u32 pos,
+			 u32 space, u32 hdr, bool nic)
 {
-	u16 count = nic ? 0 : e->nslots << 8;
-	struct nm_mem *smem = k->na->mem;
-	u32 dbufsz = nm_mem_buf_size(dmem);
-	u32 i = e->slot, f;
-
-	if (e->nslots > space)
-		return false;
-	for (f = 0; f < e->nslots; f++, i = nm_next(i, k->num_slots)) {
-		struct netmap_slot *s = &k->ring->slot[i];
-		struct netmap_slot *d = &dring->slot[*pos];
-		u32 len = min(s->len, dbufsz);
-
-		memcpy(nm_mem_buf_addr(dmem, d->buf_idx),
-		       nm_mem_buf_addr(smem, s->buf_idx), len);
-		d->len = len;
-		d->flags = count | (f + 1 < e->nslots ? NS_MOREFRAG : 0);
-		*pos = nm_next(*pos, dn);
-	}
-	return true;
+	d->ring = dk->ring;
+	d->mem = dk->na->mem;
+	d->n = dk->num_slots;
+	d->bufsz = nm_mem_buf_size(d->mem);
+	d->pos = pos;
+	d->space = space;
+	d->hdr = hdr;
+	d->nic = nic;
 }
 
 /* Serve RX ring @q of virtual port @dp: lists @a and @b merged. */
-static void nm_vale_deliver(struct nm_kring *k, struct nm_vfwd *f,
-			    struct nm_vport *dp, u32 q, u16 a, u16 b)
+static void nm_vale_deliver(struct nm_kring *k, struct nm_vfwd *f, u32 sh,
+			    struct nm_vport *dp, u32 q, u32 dh, u16 a, u16 b)
 {
 	struct nm_kring *dk = &dp->up.krings[NR_RX][q];
 	struct nm_vrx *x = &dp->rx[q];
-	u32 dn = dk->num_slots;
+	struct nm_vdst d;
 	u32 moved = 0;
 	u16 e;
 
 	spin_lock_bh(&x->lock);
 	if (!x->on)
 		goto out;
+	nm_vdst_init(&d, dk, x->tail,
+		     nm_dist(x->tail, nm_prev(dk->hwcur, dk->num_slots),
+			     dk->num_slots), dh, false);
 	while ((e = nm_vfwd_pop(f, &a, &b)) != NM_VFWD_NONE)
-		moved += nm_vale_copy(k, &f->ent[e], dk->ring, dk->na->mem, dn,
-				      &x->tail,
-				      nm_dist(x->tail, nm_prev(dk->hwcur, dn), dn),
-				      false);
+		moved += nm_vale_copy(k, &f->ent[e], sh, &d);
+	x->tail = d.pos;
 out:
 	spin_unlock_bh(&x->lock);
 	if (moved)
@@ -178,37 +166,35 @@ out:
  * Serve NIC TX ring @dk (a NIC port's way out): the switch is the ring's
  * only user; ring->head = ring->cur is where it writes next.
  */
-static void nm_vale_deliver_hw(struct nm_kring *k, struct nm_vfwd *f,
+static void nm_vale_deliver_hw(struct nm_kring *k, struct nm_vfwd *f, u32 sh,
 			       struct nm_kring *dk, u16 a, u16 b)
 {
 	struct netmap_ring *ring;
-	u32 dn = dk->num_slots, pos;
 	bool reclaimed = false;
+	struct nm_vdst d;
 	u16 e;
 
 	mutex_lock_nested(&dk->sync_lock, SINGLE_DEPTH_NESTING);
 	ring = dk->ring;
 	if (!ring || dk->stopped)
 		goto out;
-	pos = dk->rhead;
+	nm_vdst_init(&d, dk, dk->rhead, nm_dist(dk->rhead, dk->rtail, dk->num_slots),
+		     0, true);
 	while ((e = nm_vfwd_pop(f, &a, &b)) != NM_VFWD_NONE) {
-		if (nm_vale_copy(k, &f->ent[e], ring, dk->na->mem, dn, &pos,
-				 nm_dist(pos, dk->rtail, dn), true))
-			continue;
-		if (reclaimed)
-			continue;	/* the ring is full: dropped */
+		if (nm_vale_copy(k, &f->ent[e], sh, &d) || reclaimed)
+			continue;	/* copied, or dropped: the ring is full */
 		/* Send what is queued, take back what the NIC is done with. */
-		WRITE_ONCE(ring->head, pos);
-		WRITE_ONCE(ring->cur, pos);
+		WRITE_ONCE(ring->head, d.pos);
+		WRITE_ONCE(ring->cur, d.pos);
 		if (nm_txsync(dk, NM_SYNC_FORCE))
 			goto out;
 		reclaimed = true;
-		nm_vale_copy(k, &f->ent[e], ring, dk->na->mem, dn, &pos,
-			     nm_dist(pos, dk->rtail, dn), true);
+		d.space = nm_dist(d.pos, dk->rtail, dk->num_slots);
+		nm_vale_copy(k, &f->ent[e], sh, &d);
 	}
-	if (pos != dk->rhead) {
-		WRITE_ONCE(ring->head, pos);
-		WRITE_ONCE(ring->cur, pos);
+	if (d.pos != dk->rhead) {
+		WRITE_ONCE(ring->head, d.pos);
+		WRITE_ONCE(ring->cur, d.pos);
 		nm_txsync(dk, 0);
 	}
 out:
@@ -220,17 +206,29 @@ static u32 nm_vport_nrx(const struct nm_vport *dp)
 	return dp->hw ? dp->hw->ndst : dp->up.num_rings[NR_RX];
 }
 
-static void nm_vale_serve(struct nm_kring *k, struct nm_vfwd *f,
-			  struct nm_vport *dp, u32 q, u16 a, u16 b)
+static void nm_vale_serve(struct nm_kring *k, struct nm_vfwd *f, u32 sh,
+			  struct nm_vport *dp, u32 q, u32 dh, u16 a, u16 b)
 {
 	if (dp->hw)
-		nm_vale_deliver_hw(k, f, &dp->hw->dst[q], a, b);
+		nm_vale_deliver_hw(k, f, sh, &dp->hw->dst[q], a, b);
 	else
-		nm_vale_deliver(k, f, dp, q, a, b);
+		nm_vale_deliver(k, f, sh, dp, q, dh, a, b);
+}
+
+/* A header-less destination: build the wire frames its entries need. */
+static void nm_vale_wire_list(struct nm_kring *k, struct nm_vfwd *f, u32 sh,
+			      u16 a)
+{
+	for (; a != NM_VFWD_NONE; a = f->ent[a].next) {
+		struct nm_vfwd_entry *e = &f->ent[a];
+
+		if (e->sw && !e->wired)
+			nm_vnet_wire(k, e, sh);
+	}
 }
 
 static void nm_vale_flush(struct nm_kring *k, struct nm_vale_sw *sw,
-			  struct nm_vport *vp, struct nm_vfwd *f)
+			  struct nm_vport *vp, u32 sh, struct nm_vfwd *f)
 {
 	u16 bcast = f->first[NM_VALE_BCAST];
 	u32 p;
@@ -238,21 +236,27 @@ static void nm_vale_flush(struct nm_kring *k, struct nm_vale_sw *sw,
 	for (p = 0; p < NM_VALE_MAXPORTS; p++) {
 		struct nm_vport *dp = srcu_dereference(sw->ports[p], &nm_vale_srcu);
 		u16 uni = f->first[p];
-		u32 q;
+		u32 q, dh;
 
 		if (!dp || dp == vp ||
 		    (uni == NM_VFWD_NONE && bcast == NM_VFWD_NONE))
 			continue;
+		dh = nm_vport_hdr(dp);
+		if (f->nsw && !dh) {
+			nm_vale_wire_list(k, f, sh, uni);
+			nm_vale_wire_list(k, f, sh, bcast);
+		}
 		q = k->ring_id % nm_vport_nrx(dp);
 		if (q == 0) {
-			nm_vale_serve(k, f, dp, 0, uni, bcast);
+			nm_vale_serve(k, f, sh, dp, 0, dh, uni, bcast);
 		} else {
 			if (uni != NM_VFWD_NONE)
-				nm_vale_serve(k, f, dp, q, uni, NM_VFWD_NONE);
+				nm_vale_serve(k, f, sh, dp, q, dh, uni, NM_VFWD_NONE);
 			if (bcast != NM_VFWD_NONE)
-				nm_vale_serve(k, f, dp, 0, NM_VFWD_NONE, bcast);
+				nm_vale_serve(k, f, sh, dp, 0, dh, NM_VFWD_NONE, bcast);
 		}
 	}
+	nm_vnet_unwire(f);
 }
 
 /*
@@ -264,7 +268,7 @@ void nm_vale_forward(struct nm_vport *vp, struct nm_vfwd *f,
 		     struct nm_kring *k, u32 from, u32 to)
 {
 	struct nm_mem *mem = k->na->mem;
-	u32 n = k->num_slots, i = from;
+	u32 n = k->num_slots, i = from, sh = nm_vport_hdr(vp);
 	struct nm_vale_sw *sw;
 	int idx;
 
@@ -272,12 +276,15 @@ void nm_vale_forward(struct nm_vport *vp, struct nm_vfwd *f,
 	sw = srcu_dereference(vp->sw, &nm_vale_srcu);
 	while (sw && i != to) {
 		memset(f->first, 0xff, sizeof(f->first));
+		f->nsw = 0;
 		for (f->nent = 0; i != to && f->nent < vp->batch;) {
-			u32 cnt = nm_vale_frame(k, i, to), dst;
+			struct nm_vfwd_entry *e = &f->ent[f->nent];
+			u32 len, cnt = nm_vale_frame(k, i, to, &len), dst;
 			struct netmap_slot *s = &k->ring->slot[i];
-			const u8 *eth = nm_mem_buf_addr(mem, s->buf_idx);
+			const u8 *buf = nm_mem_buf_addr(mem, s->buf_idx);
+			const u8 *eth = buf + sh;
 
-			if (s->len < ETH_HLEN) {
+			if (s->len < sh + ETH_HLEN) {
 				dst = NM_VALE_NOPORT;
 			} else {
 				if (!is_multicast_ether_addr(eth + ETH_ALEN))
@@ -285,17 +292,52 @@ void nm_vale_forward(struct nm_vport *vp, struct nm_vfwd *f,
 				dst = nm_vale_lookup(sw, eth);
 			}
 			if (dst != NM_VALE_NOPORT && dst != vp->index) {
-				f->ent[f->nent].slot = i;
-				f->ent[f->nent].nslots = cnt;
+				e->slot = i;
+				e->nslots = cnt;
+				e->len = len;
+				e->sw = sh && nm_vnet_needs_sw(buf);
+				e->wired = false;
+				e->wire = NULL;
+				f->nsw += e->sw;
 				nm_vfwd_append(f, dst, f->nent);
 				f->nent++;
 			}
 			i = (i + cnt) % n;
 		}
 		if (f->nent)
-			nm_vale_flush(k, sw, vp, f);
+			nm_vale_flush(k, sw, vp, sh, f);
 	}
 	srcu_read_unlock(&nm_vale_srcu, idx);
+}
+
+/*
+ * NS_INDIRECT slots of [from, to): the payload is at the sender's user
+ * address slot->ptr; it is copied into the slot's own buffer (at most a
+ * buffer), so that the frame is forwarded like any other. A bad address
+ * leaves an empty slot, which the switch drops. Process context: txsync
+ * runs in the caller of the ioctl or poll.
+ */
+static void nm_vale_indirect(struct nm_kring *k, u32 from, u32 to)
+{
+	struct nm_mem *mem = k->na->mem;
+	u32 bufsz = nm_mem_buf_size(mem);
+
+	for (; from != to; from = nm_next(from, k->num_slots)) {
+		struct netmap_slot *s = &k->ring->slot[from];
+		u32 len = READ_ONCE(s->len);
+
+		if (!(READ_ONCE(s->flags) & NS_INDIRECT))
+			continue;
+		nm_slot_sanitize(k, s);
+		len = min(len, bufsz);
+		if (copy_from_user(nm_mem_buf_addr(mem, s->buf_idx),
+				   u64_to_user_ptr(READ_ONCE(s->ptr)), len)) {
+			nm_info_rl("%s: NS_INDIRECT slot %u: bad address\n",
+				   k->na->name, from);
+			len = 0;
+		}
+		s->len = len;
+	}
 }
 
 int nm_vale_txsync(struct nm_kring *k, int flags)
@@ -303,6 +345,7 @@ int nm_vale_txsync(struct nm_kring *k, int flags)
 	struct nm_vport *vp = to_vport(k->na);
 	u32 head = k->rhead;
 
+	nm_vale_indirect(k, k->hwcur, head);
 	nm_vale_forward(vp, vp->fwd[k->ring_id], k, k->hwcur, head);
 	k->hwcur = head;
 	k->hwtail = nm_prev(head, k->num_slots);	/* every slot is free again */

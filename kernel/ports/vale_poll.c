@@ -5,7 +5,7 @@
  * pull the NIC's RX rings into the switch in a loop instead of waiting for
  * the rings' notifications. SINGLE_CPU: one thread on core `first` polls
  * every RX ring; MULTI_CPU: thread k on core first + k polls ring first + k.
- * A thread that finds nothing for a while naps for tens of microseconds,
+ * A thread that finds nothing for a while naps for 50 to 100 microseconds,
  * so an idle attachment does not own its core. The host-stack port keeps
  * its notifications.
  *
@@ -44,7 +44,7 @@ static int nm_vpoll_thread(void *arg)
 		if (moved || more)
 			idle = 0;
 		else if (++idle >= NM_VPOLL_SPIN)
-			usleep_range(20, 50);
+			usleep_range(50, 100);
 		cond_resched();
 	}
 	return 0;

@@ -31,12 +31,6 @@ else
 fi
 BYTES=$((N * 60))
 
-# NIC-level receive drops of $1 so far (the device's own counters)
-nicdrops() {
-	s=/sys/class/net/$1/statistics
-	echo $(($(cat $s/rx_missed_errors) + $(cat $s/rx_fifo_errors) + $(cat $s/rx_over_errors)))
-}
-
 # frames_ok N RXOUT DEV DROPS0: pkt-gen received the N frames, but for those
 # DEV itself counted as dropped since DROPS0 (none on a healthy run: then the
 # count is exact). Sets got and ooo (frames that came late: QEMU's hub and

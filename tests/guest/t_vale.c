@@ -8,7 +8,8 @@
  * dropped, multi-slot frames (fragment count in the high byte), a full
  * destination ring keeps what fits, private regions, VALE_LIST lookup and
  * enumeration, the switch going away with its last port, name errors, the
- * max_bridges limit, and a bulk run of mixed sizes with every byte checked.
+ * max_bridges limit, NS_INDIRECT payloads, and a bulk run of mixed sizes with
+ * every byte checked.
  */
 #include "common.h"
 #include "vale_util.h"
@@ -93,6 +94,64 @@ static void learning(void)
 	for (i = 0; i < 3; i++)
 		nmt_port_close(&p[i]);
 	nmt_port_close(&o);
+}
+
+/* NS_INDIRECT: the payload at a user address in slot->ptr. */
+static void indirect(void)
+{
+	static uint8_t frame[5000];
+	struct nmt_port a, b;
+	struct netmap_ring *tx, *rx;
+	struct netmap_slot *sl;
+	uint32_t n;
+
+	if (!is_err(nmt_port_open(&a, "valeI:a", &NMT_REQ_ALL), 0, "open valeI:a") ||
+	    !is_err(nmt_port_open(&b, "valeI:b", &NMT_REQ_ALL), 0, "open valeI:b"))
+		return;
+	tx = nmt_txring(&a, 0);
+	rx = nmt_rxring(&b, 0);
+	memcpy(frame, BCAST, 6);
+	mac_of(frame + 6, 1);
+	frame[12] = ETHTYPE >> 8;
+	frame[13] = ETHTYPE & 0xff;
+	nmt_fill(frame + 14, sizeof(frame) - 14, 4242);
+
+	sl = &tx->slot[tx->head];
+	sl->ptr = (uint64_t)(uintptr_t)frame;
+	sl->len = 300;
+	sl->flags = NS_INDIRECT;
+	nmt_advance(tx, 1);
+	nmt_txsync(a.fd);
+	nmt_rxsync(b.fd);
+	n = nmt_dist(rx, rx->head, rx->tail);
+	sl = &rx->slot[rx->head];
+	ok(n == 1 && sl->len == 300 && !memcmp(NETMAP_BUF(rx, sl->buf_idx), frame, 300),
+	   "a 300-byte NS_INDIRECT frame arrives with the bytes at slot->ptr");
+	drain(&b, NULL);
+
+	sl = &tx->slot[tx->head];
+	sl->ptr = 8;		/* no mapping there */
+	sl->len = 300;
+	sl->flags = NS_INDIRECT;
+	nmt_advance(tx, 1);
+	nmt_txsync(a.fd);
+	is(drain(&b, NULL), 0, "a bad slot->ptr: the frame is dropped");
+
+	sl = &tx->slot[tx->head];
+	sl->ptr = (uint64_t)(uintptr_t)frame;
+	sl->len = sizeof(frame);
+	sl->flags = NS_INDIRECT;
+	nmt_advance(tx, 1);
+	nmt_txsync(a.fd);
+	nmt_rxsync(b.fd);
+	sl = &rx->slot[rx->head];
+	ok(rx->head != rx->tail && sl->len == tx->nr_buf_size &&
+	   !memcmp(NETMAP_BUF(rx, sl->buf_idx), frame, sl->len),
+	   "a %zu-byte NS_INDIRECT frame is cut to a buffer (%u bytes)", sizeof(frame),
+	   rx->head != rx->tail ? sl->len : 0);
+	drain(&b, NULL);
+	nmt_port_close(&a);
+	nmt_port_close(&b);
 }
 
 static void frags_and_full(void)
@@ -253,6 +312,7 @@ int main(int argc, char **argv)
 	tap_start(300);
 	learning();
 	frags_and_full();
+	indirect();
 	listing_and_names();
 	bulk(total);
 	return tap_end();
