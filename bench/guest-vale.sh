@@ -9,7 +9,10 @@
 vale_run() { # senders size
 	n=$1 size=$2 label=vale$1-$2
 	per=$((COUNT / n))
-	pkt-gen -i valeB:rx -f rx -l "$size" >/tmp/vrx.out 2>&1 &
+	# -W: the receiver ends one idle second after the last frame and
+	# leaves that second out of its rate.
+	timeout -s INT -k 5 "$PAIR_TIMEOUT" pkt-gen -i valeB:rx -f rx -W -l "$size" \
+		>/tmp/vrx.out 2>&1 &
 	rx=$!
 	sleep 1
 	c0=$(busy)
@@ -22,8 +25,6 @@ vale_run() { # senders size
 		i=$((i + 1))
 	done
 	wait $pids
-	sleep 1
-	kill -INT $rx
 	wait $rx
 	rc=$?
 	c1=$(busy)
