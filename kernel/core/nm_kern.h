@@ -27,6 +27,11 @@
 
 #define NM_NAME "netmap"
 
+#define nm_err_rl(fmt, ...) \
+	pr_err_ratelimited(NM_NAME ": " fmt, ##__VA_ARGS__)
+#define nm_info_rl(fmt, ...) \
+	pr_info_ratelimited(NM_NAME ": " fmt, ##__VA_ARGS__)
+
 enum nm_txrx { NR_TX = 0, NR_RX = 1, NR_TXRX = 2 };
 
 static inline const char *nm_txrx_str(enum nm_txrx t)
@@ -254,13 +259,7 @@ struct net_device;
 #ifdef NM_WITH_VALE
 int nm_vale_get(const struct nm_port_req *req, struct nm_adapter **out);
 int nm_vale_netdev_get(struct net_device *dev, struct nm_adapter **out);
-int nm_vale_list(struct nmreq_header *hdr, struct nmreq_vale_list *l);
-int nm_vale_attach(struct nmreq_header *hdr, struct nmreq_vale_attach *a);
-int nm_vale_detach(struct nmreq_header *hdr, struct nmreq_vale_detach *d);
-int nm_vale_newif(struct nmreq_header *hdr, struct nmreq_vale_newif *nif);
-int nm_vale_delif(struct nmreq_header *hdr);
-int nm_vale_polling(struct nmreq_header *hdr, struct nmreq_vale_polling *req,
-		    bool on);
+int nm_vale_request(struct nmreq_header *hdr, void *body);
 int nm_vale_port_hdr_set(const char *name, u32 len);
 void nm_vale_exit(void);
 #else
@@ -276,38 +275,10 @@ static inline int nm_vale_netdev_get(struct net_device *dev,
 	return -ENOENT;
 }
 
-static inline int nm_vale_list(struct nmreq_header *hdr,
-			       struct nmreq_vale_list *l)
+/* NETMAP_REQ_VALE_LIST, _ATTACH, _DETACH, _NEWIF, _DELIF, _POLLING_* */
+static inline int nm_vale_request(struct nmreq_header *hdr, void *body)
 {
-	return -EOPNOTSUPP;
-}
-
-static inline int nm_vale_attach(struct nmreq_header *hdr,
-				 struct nmreq_vale_attach *a)
-{
-	return -EOPNOTSUPP;
-}
-
-static inline int nm_vale_detach(struct nmreq_header *hdr,
-				 struct nmreq_vale_detach *d)
-{
-	return -EOPNOTSUPP;
-}
-
-static inline int nm_vale_newif(struct nmreq_header *hdr,
-				struct nmreq_vale_newif *nif)
-{
-	return -EOPNOTSUPP;
-}
-
-static inline int nm_vale_delif(struct nmreq_header *hdr)
-{
-	return -EOPNOTSUPP;
-}
-
-static inline int nm_vale_polling(struct nmreq_header *hdr,
-				  struct nmreq_vale_polling *req, bool on)
-{
+	nm_info_rl("request %u: VALE is not supported\n", hdr->nr_reqtype);
 	return -EOPNOTSUPP;
 }
 
@@ -369,10 +340,5 @@ static inline struct nm_priv *nm_priv_bound(struct nm_priv *priv)
 	/* Pairs with the release at the end of a successful bind. */
 	return smp_load_acquire(&priv->na) ? priv : NULL;
 }
-
-#define nm_err_rl(fmt, ...) \
-	pr_err_ratelimited(NM_NAME ": " fmt, ##__VA_ARGS__)
-#define nm_info_rl(fmt, ...) \
-	pr_info_ratelimited(NM_NAME ": " fmt, ##__VA_ARGS__)
 
 #endif /* NM_CORE_KERN_H */

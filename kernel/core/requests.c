@@ -153,30 +153,7 @@ static int nm_req_vale(struct nmreq_header *hdr, void *body)
 	int err;
 
 	mutex_lock(&nm_lock);
-	switch (hdr->nr_reqtype) {
-	case NETMAP_REQ_VALE_LIST:
-		err = nm_vale_list(hdr, body);
-		break;
-	case NETMAP_REQ_VALE_ATTACH:
-		err = nm_vale_attach(hdr, body);
-		break;
-	case NETMAP_REQ_VALE_DETACH:
-		err = nm_vale_detach(hdr, body);
-		break;
-	case NETMAP_REQ_VALE_NEWIF:
-		err = nm_vale_newif(hdr, body);
-		break;
-	case NETMAP_REQ_VALE_DELIF:
-		err = nm_vale_delif(hdr);
-		break;
-	case NETMAP_REQ_VALE_POLLING_ENABLE:
-	case NETMAP_REQ_VALE_POLLING_DISABLE:
-		err = nm_vale_polling(hdr, body, hdr->nr_reqtype ==
-				      NETMAP_REQ_VALE_POLLING_ENABLE);
-		break;
-	default:
-		err = -EINVAL;
-	}
+	err = nm_vale_request(hdr, body);
 	mutex_unlock(&nm_lock);
 	return err;
 }

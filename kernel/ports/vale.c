@@ -155,6 +155,26 @@ struct nm_vport *nm_vale_find_port(struct nm_vale_sw *sw, const char *name)
 	return NULL;
 }
 
+/*
+ * The switch and the port named @name (`valeX:PORT`), each NULL when
+ * missing, and the port part in *@port. Fails only for a malformed name.
+ * Under nm_lock.
+ */
+int nm_vale_port_by_name(const char *name, struct nm_vale_sw **sw,
+			 struct nm_vport **vp, const char **port)
+{
+	int err = nm_vale_sw_get(name, false, sw, port);
+
+	*vp = NULL;
+	if (err == -ENXIO) {
+		*sw = NULL;
+		return 0;
+	}
+	if (!err)
+		*vp = nm_vale_find_port(*sw, name);
+	return err;
+}
+
 /* Put @vp (its swname set, in no switch) into @sw. Under nm_lock. */
 int nm_vale_join(struct nm_vale_sw *sw, struct nm_vport *vp)
 {
@@ -353,10 +373,9 @@ int nm_vale_get(const struct nm_port_req *req, struct nm_adapter **out)
 		nm_info_rl("%s: VALE ports have no host rings\n", req->name);
 		return -EINVAL;
 	}
-	err = nm_vale_sw_get(req->name, false, &sw, &port);
-	if (err && err != -ENXIO)
+	err = nm_vale_port_by_name(req->name, &sw, &vp, &port);
+	if (err)
 		return err;
-	vp = sw ? nm_vale_find_port(sw, req->name) : NULL;
 	if (vp && vp->hw) {
 		nm_info_rl("%s: a NIC attached to the switch, not for fds\n",
 			   req->name);
@@ -406,14 +425,13 @@ int nm_vale_list(struct nmreq_header *hdr, struct nmreq_vale_list *l)
 	if (hdr->nr_name[0]) {
 		struct nm_vale_sw *sw;
 		const char *port;
-		int err;
 
 		if (strncmp(hdr->nr_name, NM_BDG_NAME, strlen(NM_BDG_NAME)))
 			return -EINVAL;
-		err = nm_vale_sw_get(hdr->nr_name, false, &sw, &port);
-		if (err)
-			return err == -ENXIO ? -ENOENT : -EINVAL;
-		vp = nm_vale_find_port(sw, hdr->nr_name);
+		if (nm_vale_port_by_name(hdr->nr_name, &sw, &vp, &port))
+			return -EINVAL;
+		if (!sw)
+			return -ENOENT;
 		l->nr_bridge_idx = sw->index;
 		l->nr_port_idx = vp ? vp->index : NM_VALE_NOPORT;
 		return 0;

@@ -128,9 +128,12 @@ void nm_vale_sw_put_if_empty(struct nm_vale_sw *sw);
 int nm_vale_join(struct nm_vale_sw *sw, struct nm_vport *vp);
 struct nm_vale_sw *nm_vale_leave(struct nm_vport *vp);
 struct nm_vport *nm_vale_find_port(struct nm_vale_sw *sw, const char *name);
+int nm_vale_port_by_name(const char *name, struct nm_vale_sw **sw,
+			 struct nm_vport **vp, const char **port);
 int nm_vport_new(const char *name, const u32 rings[NR_TXRX],
 		 const u32 slots[NR_TXRX], u16 mem_id, struct nm_vport **out);
 struct nm_vfwd *nm_vfwd_alloc(u32 batch);
+int nm_vale_list(struct nmreq_header *hdr, struct nmreq_vale_list *l);
 
 /* One destination ring being filled (its producer lock held). */
 struct nm_vdst {
@@ -176,6 +179,8 @@ void nm_vale_forget(struct nm_vale_sw *sw, u32 port);
 
 /* vale_vif.c: persistent ports */
 struct nm_vport *nm_vif_port(struct net_device *dev);
+int nm_vale_newif(struct nmreq_header *hdr, struct nmreq_vale_newif *nif);
+int nm_vale_delif(struct nmreq_header *hdr);
 void nm_vif_exit(void);
 
 /* vale_nic.c: NIC attachments */

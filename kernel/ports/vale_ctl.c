@@ -47,27 +47,15 @@ static int nm_vale_attach_dev(struct nm_vale_sw *sw, const char *name,
 	return err;
 }
 
-/*
- * The switch and port named by @name (`valeX:PORT`): -EINVAL without the
- * vale prefix or for a malformed name; *sw and *vp are NULL when missing.
- */
+/* nm_vale_port_by_name() for names that need the vale prefix (EINVAL). */
 static int nm_vale_by_name(const char *name, struct nm_vale_sw **sw,
 			   struct nm_vport **vp, const char **port)
 {
-	int err;
-
-	*sw = NULL;
-	*vp = NULL;
 	if (strncmp(name, NM_BDG_NAME, strlen(NM_BDG_NAME))) {
 		nm_info_rl("%s: not a VALE port name\n", name);
 		return -EINVAL;
 	}
-	err = nm_vale_sw_get(name, false, sw, port);
-	if (err == -ENXIO)
-		return 0;
-	if (!err)
-		*vp = nm_vale_find_port(*sw, name);
-	return err;
+	return nm_vale_port_by_name(name, sw, vp, port);
 }
 
 /* The attached port @name, for the requests that need one. */
@@ -85,7 +73,7 @@ static int nm_vale_attached(const char *name, struct nm_vale_sw **sw,
 }
 
 /* NETMAP_REQ_VALE_ATTACH. Under nm_lock. */
-int nm_vale_attach(struct nmreq_header *hdr, struct nmreq_vale_attach *a)
+static int nm_vale_attach(struct nmreq_header *hdr, struct nmreq_vale_attach *a)
 {
 	struct nm_vale_sw *sw;
 	struct net_device *dev;
@@ -121,7 +109,7 @@ out:
 }
 
 /* NETMAP_REQ_VALE_DETACH. Under nm_lock. */
-int nm_vale_detach(struct nmreq_header *hdr, struct nmreq_vale_detach *d)
+static int nm_vale_detach(struct nmreq_header *hdr, struct nmreq_vale_detach *d)
 {
 	struct nm_vale_sw *sw;
 	struct nm_vport *vp;
@@ -136,7 +124,7 @@ int nm_vale_detach(struct nmreq_header *hdr, struct nmreq_vale_detach *d)
 			   hdr->nr_name);
 		return -EINVAL;
 	}
-	if (vp->hw && nm_vnic_is_host(vp)) {
+	if (nm_vnic_is_host(vp)) {
 		nm_info_rl("%s: detach the NIC, its host port goes with it\n",
 			   hdr->nr_name);
 		return -EINVAL;
@@ -155,8 +143,8 @@ int nm_vale_detach(struct nmreq_header *hdr, struct nmreq_vale_detach *d)
 }
 
 /* NETMAP_REQ_VALE_POLLING_ENABLE (@on) or _DISABLE. Under nm_lock. */
-int nm_vale_polling(struct nmreq_header *hdr, struct nmreq_vale_polling *req,
-		    bool on)
+static int nm_vale_polling(struct nmreq_header *hdr,
+			   struct nmreq_vale_polling *req, bool on)
 {
 	struct nm_vale_sw *sw;
 	struct nm_vport *vp;
@@ -178,6 +166,30 @@ int nm_vale_polling(struct nmreq_header *hdr, struct nmreq_vale_polling *req,
 	}
 	nm_vpoll_disable(vp);
 	return 0;
+}
+
+/* The VALE control requests (fact sheet 5.6-5.11). Under nm_lock. */
+int nm_vale_request(struct nmreq_header *hdr, void *body)
+{
+	lockdep_assert_held(&nm_lock);
+	switch (hdr->nr_reqtype) {
+	case NETMAP_REQ_VALE_LIST:
+		return nm_vale_list(hdr, body);
+	case NETMAP_REQ_VALE_ATTACH:
+		return nm_vale_attach(hdr, body);
+	case NETMAP_REQ_VALE_DETACH:
+		return nm_vale_detach(hdr, body);
+	case NETMAP_REQ_VALE_NEWIF:
+		return nm_vale_newif(hdr, body);
+	case NETMAP_REQ_VALE_DELIF:
+		return nm_vale_delif(hdr);
+	case NETMAP_REQ_VALE_POLLING_ENABLE:
+		return nm_vale_polling(hdr, body, true);
+	case NETMAP_REQ_VALE_POLLING_DISABLE:
+		return nm_vale_polling(hdr, body, false);
+	default:
+		return -EINVAL;
+	}
 }
 
 /* Module unload: every NIC leaves its switch, every persistent port goes. */

@@ -75,11 +75,34 @@ void nm_vale_forget(struct nm_vale_sw *sw, u32 port)
 }
 
 /*
+ * An NS_INDIRECT slot of a virtual port's TX ring: the payload is at the
+ * sender's user address slot->ptr; it is copied into the slot's own buffer
+ * (at most a buffer), so that the frame is forwarded like any other. A bad
+ * address leaves an empty slot, which the switch drops. Process context:
+ * txsync runs in the caller of the ioctl or poll.
+ */
+static void nm_vale_indirect(struct nm_kring *k, struct netmap_slot *s)
+{
+	struct nm_mem *mem = k->na->mem;
+	u32 len = min(READ_ONCE(s->len), nm_mem_buf_size(mem));
+
+	nm_slot_sanitize(k, s);
+	if (copy_from_user(nm_mem_buf_addr(mem, s->buf_idx),
+			   u64_to_user_ptr(READ_ONCE(s->ptr)), len)) {
+		nm_info_rl("%s: NS_INDIRECT slot %td: bad address\n",
+			   k->na->name, s - k->ring->slot);
+		len = 0;
+	}
+	s->len = len;
+}
+
+/*
  * The frame starting at slot @i (before @head): its slot count, at most
  * NETMAP_MAX_FRAGS, and its length in *@len; a chain still open at @head
- * (or too long) ends there.
+ * (or too long) ends there. @indirect: NS_INDIRECT slots are honoured.
  */
-static u32 nm_vale_frame(struct nm_kring *k, u32 i, u32 head, u32 *len)
+static u32 nm_vale_frame(struct nm_kring *k, u32 i, u32 head, bool indirect,
+			 u32 *len)
 {
 	u32 cnt = 0;
 
@@ -87,6 +110,8 @@ static u32 nm_vale_frame(struct nm_kring *k, u32 i, u32 head, u32 *len)
 	while (i != head) {
 		struct netmap_slot *s = &k->ring->slot[i];
 
+		if (indirect && (READ_ONCE(s->flags) & NS_INDIRECT))
+			nm_vale_indirect(k, s);
 		nm_slot_sanitize(k, s);
 		s->flags &= ~(NS_BUF_CHANGED | NS_REPORT);
 		*len += s->len;
@@ -162,6 +187,14 @@ out:
 		nm_kring_notify(dk);
 }
 
+/* Hand NIC TX ring @dk the slots up to @pos, as its user would. */
+static int nm_vale_push(struct nm_kring *dk, u32 pos, int flags)
+{
+	WRITE_ONCE(dk->ring->head, pos);
+	WRITE_ONCE(dk->ring->cur, pos);
+	return nm_txsync(dk, flags);
+}
+
 /*
  * Serve NIC TX ring @dk (a NIC port's way out): the switch is the ring's
  * only user; ring->head = ring->cur is where it writes next.
@@ -169,14 +202,12 @@ out:
 static void nm_vale_deliver_hw(struct nm_kring *k, struct nm_vfwd *f, u32 sh,
 			       struct nm_kring *dk, u16 a, u16 b)
 {
-	struct netmap_ring *ring;
 	bool reclaimed = false;
 	struct nm_vdst d;
 	u16 e;
 
 	mutex_lock_nested(&dk->sync_lock, SINGLE_DEPTH_NESTING);
-	ring = dk->ring;
-	if (!ring || dk->stopped)
+	if (!dk->ring || dk->stopped)
 		goto out;
 	nm_vdst_init(&d, dk, dk->rhead, nm_dist(dk->rhead, dk->rtail, dk->num_slots),
 		     0, true);
@@ -184,19 +215,14 @@ static void nm_vale_deliver_hw(struct nm_kring *k, struct nm_vfwd *f, u32 sh,
 		if (nm_vale_copy(k, &f->ent[e], sh, &d) || reclaimed)
 			continue;	/* copied, or dropped: the ring is full */
 		/* Send what is queued, take back what the NIC is done with. */
-		WRITE_ONCE(ring->head, d.pos);
-		WRITE_ONCE(ring->cur, d.pos);
-		if (nm_txsync(dk, NM_SYNC_FORCE))
+		if (nm_vale_push(dk, d.pos, NM_SYNC_FORCE))
 			goto out;
 		reclaimed = true;
 		d.space = nm_dist(d.pos, dk->rtail, dk->num_slots);
 		nm_vale_copy(k, &f->ent[e], sh, &d);
 	}
-	if (d.pos != dk->rhead) {
-		WRITE_ONCE(ring->head, d.pos);
-		WRITE_ONCE(ring->cur, d.pos);
-		nm_txsync(dk, 0);
-	}
+	if (d.pos != dk->rhead)
+		nm_vale_push(dk, d.pos, 0);
 out:
 	mutex_unlock(&dk->sync_lock);
 }
@@ -279,7 +305,7 @@ void nm_vale_forward(struct nm_vport *vp, struct nm_vfwd *f,
 		f->nsw = 0;
 		for (f->nent = 0; i != to && f->nent < vp->batch;) {
 			struct nm_vfwd_entry *e = &f->ent[f->nent];
-			u32 len, cnt = nm_vale_frame(k, i, to, &len), dst;
+			u32 len, cnt = nm_vale_frame(k, i, to, !vp->hw, &len), dst;
 			struct netmap_slot *s = &k->ring->slot[i];
 			const u8 *buf = nm_mem_buf_addr(mem, s->buf_idx);
 			const u8 *eth = buf + sh;
@@ -310,42 +336,11 @@ void nm_vale_forward(struct nm_vport *vp, struct nm_vfwd *f,
 	srcu_read_unlock(&nm_vale_srcu, idx);
 }
 
-/*
- * NS_INDIRECT slots of [from, to): the payload is at the sender's user
- * address slot->ptr; it is copied into the slot's own buffer (at most a
- * buffer), so that the frame is forwarded like any other. A bad address
- * leaves an empty slot, which the switch drops. Process context: txsync
- * runs in the caller of the ioctl or poll.
- */
-static void nm_vale_indirect(struct nm_kring *k, u32 from, u32 to)
-{
-	struct nm_mem *mem = k->na->mem;
-	u32 bufsz = nm_mem_buf_size(mem);
-
-	for (; from != to; from = nm_next(from, k->num_slots)) {
-		struct netmap_slot *s = &k->ring->slot[from];
-		u32 len = READ_ONCE(s->len);
-
-		if (!(READ_ONCE(s->flags) & NS_INDIRECT))
-			continue;
-		nm_slot_sanitize(k, s);
-		len = min(len, bufsz);
-		if (copy_from_user(nm_mem_buf_addr(mem, s->buf_idx),
-				   u64_to_user_ptr(READ_ONCE(s->ptr)), len)) {
-			nm_info_rl("%s: NS_INDIRECT slot %u: bad address\n",
-				   k->na->name, from);
-			len = 0;
-		}
-		s->len = len;
-	}
-}
-
 int nm_vale_txsync(struct nm_kring *k, int flags)
 {
 	struct nm_vport *vp = to_vport(k->na);
 	u32 head = k->rhead;
 
-	nm_vale_indirect(k, k->hwcur, head);
 	nm_vale_forward(vp, vp->fwd[k->ring_id], k, k->hwcur, head);
 	k->hwcur = head;
 	k->hwtail = nm_prev(head, k->num_slots);	/* every slot is free again */

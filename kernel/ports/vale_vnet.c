@@ -126,11 +126,10 @@ int nm_vale_port_hdr_set(const char *name, u32 len)
 	if (!strncmp(name, NM_BDG_NAME, 3)) {
 		struct nm_vale_sw *sw;
 		const char *port;
-		int err = nm_vale_sw_get(name, false, &sw, &port);
+		int err = nm_vale_port_by_name(name, &sw, &vp, &port);
 
-		if (err && err != -ENXIO)
+		if (err)
 			return err;
-		vp = sw ? nm_vale_find_port(sw, name) : NULL;
 	} else {
 		dev = dev_get_by_name(current->nsproxy->net_ns, name);
 		if (dev) {
