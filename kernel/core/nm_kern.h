@@ -261,6 +261,7 @@ int nm_vale_get(const struct nm_port_req *req, struct nm_adapter **out);
 int nm_vale_netdev_get(struct net_device *dev, struct nm_adapter **out);
 int nm_vale_request(struct nmreq_header *hdr, void *body);
 int nm_vale_port_hdr_set(const char *name, u32 len);
+int nm_vale_init(void);
 void nm_vale_exit(void);
 #else
 static inline int nm_vale_get(const struct nm_port_req *req,
@@ -286,6 +287,11 @@ static inline int nm_vale_port_hdr_set(const char *name, u32 len)
 {
 	nm_info_rl("%s: virtio-net headers are for VALE ports\n", name);
 	return -EINVAL;
+}
+
+static inline int nm_vale_init(void)
+{
+	return 0;
 }
 
 static inline void nm_vale_exit(void)

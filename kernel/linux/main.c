@@ -139,13 +139,18 @@ static int __init nm_init(void)
 	err = nm_generic_init();
 	if (err)
 		goto err_mem_exit;
-	err = nm_dev_init();
+	err = nm_vale_init();
 	if (err)
 		goto err_generic_exit;
+	err = nm_dev_init();
+	if (err)
+		goto err_vale_exit;
 	pr_info(NM_NAME ": loaded, API %d (%d..%d)\n", NETMAP_API,
 		NETMAP_MIN_API, NETMAP_MAX_API);
 	return 0;
 
+err_vale_exit:
+	nm_vale_exit();
 err_generic_exit:
 	nm_generic_exit();
 err_mem_exit:

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * VALE switches (fact sheet 13): `valeX:Y` names port Y of switch valeX.
- * A switch is created with its first port, in a free slot of the switch
- * table (max_bridges of them), and freed with its last one. An ephemeral
+ * Each network namespace has a switch table of its own (max_bridges
+ * slots): names are looked up in the caller's. A switch is created with its
+ * first port, in a free slot of the table, and freed with its last one.
+ * When a namespace goes, the NICs and persistent ports in its switches
+ * leave them; a switch that still has ephemeral ports (fds opened there,
+ * now held elsewhere) lives on, orphaned, until its last port goes. An
  * port is created by the first register of its name, with a private region
  * of its own, and destroyed with its last user. Persistent ports:
  * vale_vif.c; NIC attachments: vale_nic.c; forwarding: vale_fwd.c.
@@ -13,6 +17,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <net/net_namespace.h>
+#include <net/netns/generic.h>
 
 #include "vale.h"
 
@@ -24,14 +29,20 @@ static int nm_bridge_batch = 1024;
 module_param_named(bridge_batch, nm_bridge_batch, int, 0644);
 MODULE_PARM_DESC(bridge_batch, "VALE: frames looked up per forwarding batch (1..1024)");
 
-/* nm_lock */
-static struct nm_vale_sw *nm_vale_sws[NM_VALE_MAXSWITCHES];
+/* The switch table of one network namespace (its net_generic slot). */
+struct nm_vale_net {
+	struct nm_vale_sw *sws[NM_VALE_MAXSWITCHES];	/* nm_lock */
+};
 
-/* Switch @i of the table, or NULL. Under nm_lock. */
-struct nm_vale_sw *nm_vale_switch(u32 i)
+static unsigned int nm_vale_net_id;
+
+/* Switches whose namespace is gone (sw->table NULL), under nm_lock. */
+static LIST_HEAD(nm_vale_orphans);
+
+/* The caller's switch table (request context: the task has namespaces). */
+static struct nm_vale_net *nm_vale_net_cur(void)
 {
-	lockdep_assert_held(&nm_lock);
-	return i < NM_VALE_MAXSWITCHES ? nm_vale_sws[i] : NULL;
+	return net_generic(current->nsproxy->net_ns, nm_vale_net_id);
 }
 
 static u32 nm_vale_nswitches(void)
@@ -77,20 +88,22 @@ DEFINE_SRCU(nm_vale_srcu);
 
 static struct nm_vale_sw *nm_vale_find(const char *name)
 {
+	struct nm_vale_net *vn = nm_vale_net_cur();
 	u32 i;
 
 	for (i = 0; i < NM_VALE_MAXSWITCHES; i++)
-		if (nm_vale_sws[i] && !strcmp(nm_vale_sws[i]->name, name))
-			return nm_vale_sws[i];
+		if (vn->sws[i] && !strcmp(vn->sws[i]->name, name))
+			return vn->sws[i];
 	return NULL;
 }
 
 static int nm_vale_sw_create(const char *name, struct nm_vale_sw **out)
 {
+	struct nm_vale_net *vn = nm_vale_net_cur();
 	struct nm_vale_sw *sw;
 	u32 i;
 
-	for (i = 0; i < nm_vale_nswitches() && nm_vale_sws[i]; i++)
+	for (i = 0; i < nm_vale_nswitches() && vn->sws[i]; i++)
 		;
 	if (i == nm_vale_nswitches()) {
 		nm_info_rl("%s: no free switch (max_bridges %u)\n", name, i);
@@ -101,7 +114,8 @@ static int nm_vale_sw_create(const char *name, struct nm_vale_sw **out)
 		return -ENOMEM;
 	strscpy(sw->name, name, sizeof(sw->name));
 	sw->index = i;
-	nm_vale_sws[i] = sw;
+	sw->table = vn;
+	vn->sws[i] = sw;
 	*out = sw;
 	return 0;
 }
@@ -137,8 +151,65 @@ void nm_vale_sw_put_if_empty(struct nm_vale_sw *sw)
 	lockdep_assert_held(&nm_lock);
 	if (sw->nports)
 		return;
-	nm_vale_sws[sw->index] = NULL;
+	if (sw->table)
+		sw->table->sws[sw->index] = NULL;
+	else
+		list_del(&sw->orphan);
 	kfree(sw);
+}
+
+/*
+ * A network namespace is going: its interfaces are gone already (moved to
+ * the initial namespace or unregistered: device exits run before ours).
+ * The NICs and persistent ports leave its switches; a switch left with
+ * ephemeral ports becomes an orphan that no name finds.
+ */
+static void __net_exit nm_vale_net_exit(struct net *net)
+{
+	struct nm_vale_net *vn = net_generic(net, nm_vale_net_id);
+	u32 b;
+
+	mutex_lock(&nm_lock);
+	for (b = 0; b < NM_VALE_MAXSWITCHES; b++) {
+		struct nm_vale_sw *sw = vn->sws[b];
+
+		if (!sw)
+			continue;
+		nm_vale_sw_detach_all(sw);
+		if (!sw->nports) {
+			nm_vale_sw_put_if_empty(sw);
+			continue;
+		}
+		vn->sws[b] = NULL;
+		sw->table = NULL;
+		list_add(&sw->orphan, &nm_vale_orphans);
+	}
+	mutex_unlock(&nm_lock);
+}
+
+static struct pernet_operations nm_vale_net_ops = {
+	.exit = nm_vale_net_exit,
+	.id = &nm_vale_net_id,
+	.size = sizeof(struct nm_vale_net),
+};
+
+/* Module load: every namespace, present and future, gets a switch table. */
+int nm_vale_init(void)
+{
+	return register_pernet_subsys(&nm_vale_net_ops);
+}
+
+/*
+ * Module unload (no fd is left): every namespace's switches lose their
+ * NICs and persistent ports, and every persistent port goes.
+ */
+void nm_vale_exit(void)
+{
+	unregister_pernet_subsys(&nm_vale_net_ops);
+	mutex_lock(&nm_lock);
+	WARN_ON(!list_empty(&nm_vale_orphans));
+	nm_vif_exit();
+	mutex_unlock(&nm_lock);
 }
 
 struct nm_vport *nm_vale_find_port(struct nm_vale_sw *sw, const char *name)
@@ -437,7 +508,7 @@ int nm_vale_list(struct nmreq_header *hdr, struct nmreq_vale_list *l)
 		return 0;
 	}
 	for (b = l->nr_bridge_idx; b < NM_VALE_MAXSWITCHES; b++, p = 0) {
-		struct nm_vale_sw *sw = nm_vale_sws[b];
+		struct nm_vale_sw *sw = nm_vale_net_cur()->sws[b];
 
 		for (; sw && p < NM_VALE_MAXPORTS; p++) {
 			vp = rcu_dereference_protected(sw->ports[p],

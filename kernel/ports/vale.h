@@ -9,7 +9,7 @@
  * whose rings the switch binds itself.
  *
  * Locking:
- *  - nm_lock: the switch table, a switch's port array (writers), a port's
+ *  - nm_lock: the switch tables, a switch's port array (writers), a port's
  *    switch (vp->sw), port creation, attach, detach and destruction;
  *  - SRCU (nm_vale_srcu): senders read a switch's port array, the ports in
  *    it and their vp->sw inside one read section (they may sleep there:
@@ -43,9 +43,13 @@
 #define NM_VALE_MAXSWITCHES	64	/* hard cap of the max_bridges parameter */
 
 struct nm_vport;
+struct nm_vale_net;
 
 struct nm_vale_sw {
 	char name[IFNAMSIZ];
+	/* nm_lock: its namespace's table, or NULL and on the orphan list */
+	struct nm_vale_net *table;
+	struct list_head orphan;
 	u32 index;			/* in the switch table */
 	u32 nports;			/* nm_lock */
 	struct nm_vport __rcu *ports[NM_VALE_MAXPORTS];	/* nm_lock; RCU */
@@ -121,7 +125,6 @@ static inline struct nm_vport *to_vport(struct nm_adapter *na)
 extern struct srcu_struct nm_vale_srcu;
 
 /* vale.c */
-struct nm_vale_sw *nm_vale_switch(u32 i);
 int nm_vale_sw_get(const char *name, bool create, struct nm_vale_sw **out,
 		   const char **port);
 void nm_vale_sw_put_if_empty(struct nm_vale_sw *sw);
@@ -134,6 +137,9 @@ int nm_vport_new(const char *name, const u32 rings[NR_TXRX],
 		 const u32 slots[NR_TXRX], u16 mem_id, struct nm_vport **out);
 struct nm_vfwd *nm_vfwd_alloc(u32 batch);
 int nm_vale_list(struct nmreq_header *hdr, struct nmreq_vale_list *l);
+
+/* vale_ctl.c */
+void nm_vale_sw_detach_all(struct nm_vale_sw *sw);
 
 /* One destination ring being filled (its producer lock held). */
 struct nm_vdst {

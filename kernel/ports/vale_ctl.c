@@ -192,27 +192,26 @@ int nm_vale_request(struct nmreq_header *hdr, void *body)
 	}
 }
 
-/* Module unload: every NIC leaves its switch, every persistent port goes. */
-void nm_vale_exit(void)
+/*
+ * The NICs (their host ports with them) and the persistent ports leave
+ * @sw, which may then be empty. Under nm_lock.
+ */
+void nm_vale_sw_detach_all(struct nm_vale_sw *sw)
 {
-	u32 b, p;
+	u32 p;
 
-	mutex_lock(&nm_lock);
-	for (b = 0; b < NM_VALE_MAXSWITCHES; b++) {
-		struct nm_vale_sw *sw = nm_vale_switch(b);
-
-		for (p = 0; sw && p < NM_VALE_MAXPORTS; p++) {
-			struct nm_vport *vp = rcu_dereference_protected(sw->ports[p],
+	lockdep_assert_held(&nm_lock);
+	for (p = 0; p < NM_VALE_MAXPORTS; p++) {
+		struct nm_vport *vp = rcu_dereference_protected(sw->ports[p],
 						lockdep_is_held(&nm_lock));
 
-			if (vp && vp->hw && !nm_vnic_is_host(vp)) {
-				nm_vpoll_disable(vp);
-				nm_vnic_detach(vp);
-			}
+		if (!vp || nm_vnic_is_host(vp))
+			continue;
+		if (vp->hw) {
+			nm_vpoll_disable(vp);
+			nm_vnic_detach(vp);
+		} else if (vp->vif) {
+			nm_vale_leave(vp);
 		}
-		if (sw && !sw->nports)
-			nm_vale_sw_put_if_empty(sw);
 	}
-	nm_vif_exit();
-	mutex_unlock(&nm_lock);
 }

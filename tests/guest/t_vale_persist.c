@@ -13,58 +13,6 @@
 
 #include <unistd.h>
 
-static int newif(int fd, const char *name, struct nmreq_vale_newif *nif)
-{
-	struct nmreq_header h;
-
-	nmt_hdr(&h, NETMAP_REQ_VALE_NEWIF, name, nif);
-	return nmt_ctrl(fd, &h);
-}
-
-static int delif(int fd, const char *name)
-{
-	struct nmreq_header h;
-
-	nmt_hdr(&h, NETMAP_REQ_VALE_DELIF, name, NULL);
-	return nmt_ctrl(fd, &h);
-}
-
-static int attach(int fd, const char *name, uint32_t mode, uint16_t ringid,
-		  uint32_t *port)
-{
-	struct nmreq_vale_attach a = { .reg = { .nr_mode = mode,
-						.nr_ringid = ringid } };
-	struct nmreq_header h;
-	int err;
-
-	nmt_hdr(&h, NETMAP_REQ_VALE_ATTACH, name, &a);
-	err = nmt_ctrl(fd, &h);
-	if (port)
-		*port = a.port_index;
-	return err;
-}
-
-static int detach(int fd, const char *name, uint32_t *port)
-{
-	struct nmreq_vale_detach d = { .port_index = 999 };
-	struct nmreq_header h;
-	int err;
-
-	nmt_hdr(&h, NETMAP_REQ_VALE_DETACH, name, &d);
-	err = nmt_ctrl(fd, &h);
-	if (port)
-		*port = d.port_index;
-	return err;
-}
-
-static int has_netdev(const char *name)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), "/sys/class/net/%s", name);
-	return access(path, F_OK) == 0;
-}
-
 static void create_and_errors(int fd)
 {
 	struct nmreq_vale_newif nif = { 0 };

@@ -2,12 +2,14 @@
 /*
  * Frame and request helpers shared by the VALE guest tests: Ethernet
  * frames with a sequence-numbered payload, one-frame sends, draining an RX
- * ring, NETMAP_REQ_VALE_LIST.
+ * ring, the VALE control requests.
  */
 #ifndef NMT_VALE_UTIL_H
 #define NMT_VALE_UTIL_H
 
 #include "common.h"
+
+#include <unistd.h>
 
 #define ETHTYPE 0x88b5		/* local experimental */
 
@@ -65,6 +67,60 @@ static inline uint32_t drain(struct nmt_port *p, uint64_t *last_seq)
 	nmt_advance(r, n);
 	nmt_rxsync(p->fd);
 	return n;
+}
+
+/* NETMAP_REQ_VALE_NEWIF, _DELIF, _ATTACH, _DETACH: 0 or errno. */
+static inline int newif(int fd, const char *name, struct nmreq_vale_newif *nif)
+{
+	struct nmreq_header h;
+
+	nmt_hdr(&h, NETMAP_REQ_VALE_NEWIF, name, nif);
+	return nmt_ctrl(fd, &h);
+}
+
+static inline int delif(int fd, const char *name)
+{
+	struct nmreq_header h;
+
+	nmt_hdr(&h, NETMAP_REQ_VALE_DELIF, name, NULL);
+	return nmt_ctrl(fd, &h);
+}
+
+static inline int attach(int fd, const char *name, uint32_t mode, uint16_t ringid,
+				 uint32_t *port)
+{
+	struct nmreq_vale_attach a = { .reg = { .nr_mode = mode,
+						.nr_ringid = ringid } };
+	struct nmreq_header h;
+	int err;
+
+	nmt_hdr(&h, NETMAP_REQ_VALE_ATTACH, name, &a);
+	err = nmt_ctrl(fd, &h);
+	if (port)
+		*port = a.port_index;
+	return err;
+}
+
+static inline int detach(int fd, const char *name, uint32_t *port)
+{
+	struct nmreq_vale_detach d = { .port_index = 999 };
+	struct nmreq_header h;
+	int err;
+
+	nmt_hdr(&h, NETMAP_REQ_VALE_DETACH, name, &d);
+	err = nmt_ctrl(fd, &h);
+	if (port)
+		*port = d.port_index;
+	return err;
+}
+
+/* Interface @name exists in the namespace sysfs was mounted in. */
+static inline int has_netdev(const char *name)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s", name);
+	return access(path, F_OK) == 0;
 }
 
 static inline int vale_list(int fd, const char *name, uint16_t *b, uint32_t *p, char *out)
