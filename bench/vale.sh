@@ -5,14 +5,17 @@
 # pkt-gen receiver on another port of it. Prints, per configuration, the
 # senders' summed rate, the receiver's rate, the share of frames that
 # arrived (the switch drops what a full ring cannot take) and guest CPU time
-# per received packet.  Numbers only, no pass/fail.
+# per received packet; then fairness: 4 and 8 senders sending at once for
+# 5 s into one receiver that counts each sender's frames (bench/vale-share.c):
+# the smallest count over the largest and Jain's index (1: equal shares).
+# Numbers only, no pass/fail.
 #
 # usage: bench/vale.sh [--reps N] [--count N]   (defaults: 3, 1000000)
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-report() { # rates-file cpu-file
+report() { # rates-file cpu-file share-file
 	awk -v reps="$REPS" -v count="$COUNT" '
 	FNR == NR {
 		if ($4 == "-") next
@@ -41,24 +44,38 @@ report() { # rates-file cpu-file
 				       rx["vale1-" s] ? rx["vale4-" s] / rx["vale1-" s] : 0,
 				       rx["vale1-" s] ? rx["vale8-" s] / rx["vale1-" s] : 0
 	}' "$1" "$2"
+	awk '$1 == "@@share" { n[$2]++; f[$2] += $4; mm[$2] += $5; j[$2] += $6 }
+	END {
+		print "fairness (senders sending for 5 s at once into one port, frames counted per sender):"
+		printf "%-12s %12s %12s %10s\n", "config", "rx frames", "min/max", "Jain"
+		k = split("fair4-60 fair8-60 fair4-1514 fair8-1514", c, " ")
+		for (i = 1; i <= k; i++)
+			if (n[c[i]])
+				printf "%-12s %12.0f %12.3f %10.3f\n", c[i], f[c[i]] / n[c[i]],
+				       mm[c[i]] / n[c[i]], j[c[i]] / n[c[i]]
+	}' "$3"
 }
 
 main() {
 	local pktgen work payload
 	bench_parse_args 3 1000000 "$@"
 	pktgen=$(nmt_build_pktgen)
-	"$NMT_VM_DIR/fetch-kernels.sh" 6.12
-	nmt_load_kernel 6.12
 	work="$(nmt_work_root)/bench-vale"
 	mkdir -p "$work"
+	cc -std=c11 -Wall -Wextra -Werror -O2 -static -I"$NMT_REPO/include" \
+		-o "$work/vale-share" "$NMT_REPO/bench/vale-share.c" \
+		"$NMT_REPO/lib/libnetmap/libnetmap.a" -lpthread || die "building vale-share failed"
+	"$NMT_VM_DIR/fetch-kernels.sh" 6.12
+	nmt_load_kernel 6.12
 	payload="$work/payload.sh"
-	nmt_make_payload "$payload" "REPS=$REPS COUNT=$COUNT" \
+	nmt_make_payload "$payload" "REPS=$REPS COUNT=$COUNT FAIR_SECS=5" \
 		"$NMT_VM_DIR/pktgen-pair.sh" "$NMT_REPO/bench/guest-vale.sh"
-	"$NMT_VM_DIR/run-guest.sh" 6.12 --src "$NMT_REPO" --payload "$payload" --bin "$pktgen" \
+	"$NMT_VM_DIR/run-guest.sh" 6.12 --src "$NMT_REPO" --payload "$payload" --bin "$pktgen" --bin "$work/vale-share" \
 		--plain --timeout 3000 --guest-timeout 3600 --work "$work" >&2 || true
 	awk -f "$NMT_VM_DIR/pktgen-rates.awk" "$work/run/tests.log" >"$work/rates"
 	tr -d '\r' <"$work/run/tests.log" | awk '/^@@cpu / { print $2, $3, $4, $5 }' >"$work/cpu"
-	report "$work/rates" "$work/cpu"
+	tr -d '\r' <"$work/run/tests.log" | grep '^@@share ' >"$work/share" || true
+	report "$work/rates" "$work/cpu" "$work/share"
 }
 
 main "$@"

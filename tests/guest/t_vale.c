@@ -8,8 +8,8 @@
  * dropped, multi-slot frames (fragment count in the high byte), a full
  * destination ring keeps what fits, private regions, VALE_LIST lookup and
  * enumeration, the switch going away with its last port, name errors, the
- * max_bridges limit, NS_INDIRECT payloads, and a bulk run of mixed sizes with
- * every byte checked.
+ * max_bridges limit, NS_INDIRECT payloads, NR_EXCLUSIVE, and a bulk run of
+ * mixed sizes with every byte checked.
  */
 #include "common.h"
 #include "vale_util.h"
@@ -305,6 +305,37 @@ static void bulk(uint32_t total)
 	nmt_port_close(&p[1]);
 }
 
+/*
+ * NR_EXCLUSIVE on a VALE port: while one fd holds it exclusively, any other
+ * register of it fails with EBUSY; an exclusive register of a port in use
+ * fails too; the switch's other ports are not affected, frames still reach
+ * the exclusive port, and closing it frees the name.
+ */
+static void exclusive(void)
+{
+	struct nmt_req x = { .mode = NR_REG_ALL_NIC, .flags = NR_EXCLUSIVE };
+	struct nmt_port a, a2, b;
+	uint64_t seq = 0;
+
+	is_err(nmt_port_open(&a, "valeE:a", &x), 0, "valeE:a registered exclusively");
+	is_err(nmt_port_open(&a2, "valeE:a", &NMT_REQ_ALL), EBUSY,
+	       "valeE:a again -> EBUSY");
+	is_err(nmt_port_open(&a2, "valeE:a", &x), EBUSY,
+	       "valeE:a again, exclusive -> EBUSY");
+	is_err(nmt_port_open(&b, "valeE:b", &NMT_REQ_ALL), 0, "valeE:b beside it");
+	is_err(nmt_port_open(&a2, "valeE:b", &x), EBUSY,
+	       "valeE:b (in use) exclusively -> EBUSY");
+	is_err(send_one(&b, BCAST, 2, 60, 7), 0, "valeE:b sends a broadcast");
+	nmt_sleep_ms(50);
+	is(drain(&a, &seq), 1, "the exclusive port gets it");
+	is(seq, 7, "the right frame");
+	nmt_port_close(&a);
+	is_err(nmt_port_open(&a2, "valeE:a", &NMT_REQ_ALL), 0,
+	       "closed: valeE:a registers again");
+	nmt_port_close(&a2);
+	nmt_port_close(&b);
+}
+
 int main(int argc, char **argv)
 {
 	uint32_t total = argc > 1 ? (uint32_t)strtoul(argv[1], NULL, 0) : 200000;
@@ -313,6 +344,7 @@ int main(int argc, char **argv)
 	learning();
 	frags_and_full();
 	indirect();
+	exclusive();
 	listing_and_names();
 	bulk(total);
 	return tap_end();
