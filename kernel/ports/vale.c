@@ -193,10 +193,20 @@ static struct pernet_operations nm_vale_net_ops = {
 	.size = sizeof(struct nm_vale_net),
 };
 
-/* Module load: every namespace, present and future, gets a switch table. */
+/*
+ * Module load: every namespace, present and future, gets a switch table;
+ * attached interfaces are followed.
+ */
 int nm_vale_init(void)
 {
-	return register_pernet_subsys(&nm_vale_net_ops);
+	int err = register_pernet_subsys(&nm_vale_net_ops);
+
+	if (err)
+		return err;
+	err = nm_vnic_init();
+	if (err)
+		unregister_pernet_subsys(&nm_vale_net_ops);
+	return err;
 }
 
 /*
@@ -206,6 +216,7 @@ int nm_vale_init(void)
 void nm_vale_exit(void)
 {
 	unregister_pernet_subsys(&nm_vale_net_ops);
+	nm_vnic_exit();	/* after the attachments are gone */
 	mutex_lock(&nm_lock);
 	WARN_ON(!list_empty(&nm_vale_orphans));
 	nm_vif_exit();

@@ -31,7 +31,7 @@ static int nm_vale_attach_dev(struct nm_vale_sw *sw, const char *name,
 		return -EINVAL;
 	}
 	if (!vp)
-		err = nm_vnic_attach(sw, dev->name, reg->nr_mode, reg, &vp);
+		err = nm_vnic_attach(sw, dev, reg->nr_mode, reg, &vp);
 	else if (rcu_access_pointer(vp->sw))
 		err = -EBUSY;
 	else {

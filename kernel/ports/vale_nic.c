@@ -16,11 +16,24 @@
  *
  * Lifetime: from attach to detach, under nm_lock; detach takes the ports
  * out of the switch first, then stops the pulls, then unbinds the NIC.
+ * An interface unregistered while attached (deleted, its driver removed,
+ * its namespace gone) is detached by a work item: the device notifier runs
+ * under RTNL and cannot take nm_lock (nm_lock -> RTNL elsewhere), so it
+ * only marks the attachment.
+ *
+ * Lists: nm_vnics, every NIC attachment, under nm_lock; nm_vnic_devs, the
+ * attachments whose interface is registered, under RTNL (the notifier's
+ * view: the device pointers there are those of registered interfaces).
  */
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
 #include "vale.h"
+
+static LIST_HEAD(nm_vnics);		/* nm_lock */
+static LIST_HEAD(nm_vnic_devs);		/* RTNL */
 
 /* Rounds of one ring's pull before the work item yields and requeues. */
 #define NM_VHW_ROUNDS	8
@@ -28,7 +41,15 @@
 struct nm_vhw_port {
 	struct nm_vport vp;
 	struct nm_vhw hw;
+	/* NIC side only: */
+	struct list_head link;		/* on nm_vnics, nm_lock */
+	struct list_head dev_link;	/* on nm_vnic_devs, RTNL */
+	struct net_device *dev;		/* no reference: see nm_vnic_devs */
+	bool gone;			/* the interface was unregistered */
 };
+
+static void nm_vnic_gone_work(struct work_struct *w);
+static DECLARE_WORK(nm_vnic_gone, nm_vnic_gone_work);
 
 static int nm_vhw_wake(struct wait_queue_entry *wq, unsigned int mode,
 		       int sync, void *key)
@@ -108,6 +129,8 @@ static struct nm_vhw_port *nm_vhw_port_new(struct nm_adapter *na,
 	strscpy(p->vp.swname, swname, sizeof(p->vp.swname));
 	strscpy(p->vp.up.name, swname, sizeof(p->vp.up.name));
 	INIT_LIST_HEAD(&p->vp.vifs);
+	INIT_LIST_HEAD(&p->link);
+	INIT_LIST_HEAD(&p->dev_link);
 	p->vp.hw = &p->hw;
 	p->vp.batch = 1024;
 	p->hw.na = na;
@@ -155,13 +178,32 @@ void nm_vhw_stop(struct nm_vhw *hw)
 }
 
 /*
- * Attach NIC @ifname to @sw as @swname's port (and its host stack, for
- * NR_REG_NIC_SW @mode). @reg gets the register reply of the NIC's binding.
- * Under nm_lock.
+ * Follow @nic's interface from now on: the notifier marks the attachment
+ * when it is unregistered (or already is on its way out). nm_lock.
  */
-int nm_vnic_attach(struct nm_vale_sw *sw, const char *ifname, u32 mode,
+static void nm_vnic_watch(struct nm_vhw_port *nic, struct net_device *dev)
+{
+	nic->dev = dev;
+	list_add(&nic->link, &nm_vnics);
+	rtnl_lock();
+	if (dev->reg_state == NETREG_REGISTERED) {
+		list_add(&nic->dev_link, &nm_vnic_devs);
+	} else {
+		WRITE_ONCE(nic->gone, true);
+		schedule_work(&nm_vnic_gone);
+	}
+	rtnl_unlock();
+}
+
+/*
+ * Attach NIC @dev to @sw as @swname's port (and its host stack, for
+ * NR_REG_NIC_SW @mode). @reg gets the register reply of the NIC's binding.
+ * Under nm_lock; the caller holds a reference to @dev.
+ */
+int nm_vnic_attach(struct nm_vale_sw *sw, struct net_device *dev, u32 mode,
 		   struct nmreq_register *reg, struct nm_vport **out)
 {
+	const char *ifname = dev->name;
 	char swname[NETMAP_REQ_IFNAMSIZ];
 	struct nm_vhw_port *nic, *host = NULL;
 	struct nm_priv priv = { };
@@ -205,6 +247,7 @@ int nm_vnic_attach(struct nm_vale_sw *sw, const char *ifname, u32 mode,
 		nm_vhw_start(&host->hw);
 	}
 	nm_vhw_start(&nic->hw);
+	nm_vnic_watch(nic, dev);
 	*out = &nic->vp;
 	return 0;
 
@@ -230,6 +273,10 @@ void nm_vnic_detach(struct nm_vport *vp)
 	struct nm_vport *host = nic->hw.host;
 
 	lockdep_assert_held(&nm_lock);
+	list_del(&nic->link);
+	rtnl_lock();
+	list_del_init(&nic->dev_link);
+	rtnl_unlock();
 	if (host)
 		nm_vale_leave(host);
 	nm_vale_leave(vp);
@@ -247,4 +294,65 @@ void nm_vnic_detach(struct nm_vport *vp)
 bool nm_vnic_is_host(struct nm_vport *vp)
 {
 	return vp->hw && vp->hw->src->host;
+}
+
+/* Detach every attachment whose interface was unregistered. */
+static void nm_vnic_gone_work(struct work_struct *w)
+{
+	struct nm_vhw_port *nic, *tmp;
+
+	mutex_lock(&nm_lock);
+	list_for_each_entry_safe(nic, tmp, &nm_vnics, link) {
+		struct nm_vale_sw *sw;
+
+		if (!READ_ONCE(nic->gone))
+			continue;
+		sw = rcu_dereference_protected(nic->vp.sw,
+					       lockdep_is_held(&nm_lock));
+		nm_info_rl("%s: interface unregistered: detached\n",
+			   nic->vp.swname);
+		nm_vpoll_disable(&nic->vp);
+		nm_vnic_detach(&nic->vp);
+		if (sw)
+			nm_vale_sw_put_if_empty(sw);
+	}
+	mutex_unlock(&nm_lock);
+}
+
+static int nm_vnic_netdev_event(struct notifier_block *nb, unsigned long event,
+				void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct nm_vhw_port *nic, *tmp;
+
+	if (event != NETDEV_UNREGISTER)
+		return NOTIFY_DONE;
+	ASSERT_RTNL();
+	list_for_each_entry_safe(nic, tmp, &nm_vnic_devs, dev_link) {
+		if (nic->dev != dev)
+			continue;
+		list_del_init(&nic->dev_link);
+		WRITE_ONCE(nic->gone, true);
+		schedule_work(&nm_vnic_gone);
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block nm_vnic_notifier = {
+	.notifier_call = nm_vnic_netdev_event,
+};
+
+int nm_vnic_init(void)
+{
+	return register_netdevice_notifier(&nm_vnic_notifier);
+}
+
+/*
+ * Module unload, once no attachment is left (unregistering the notifier
+ * replays NETDEV_UNREGISTER for every interface): no work item runs after.
+ */
+void nm_vnic_exit(void)
+{
+	unregister_netdevice_notifier(&nm_vnic_notifier);
+	flush_work(&nm_vnic_gone);
 }

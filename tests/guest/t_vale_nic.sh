@@ -7,7 +7,7 @@
 # detach and attach again while traffic flows; the host stack attached
 # (-h) pings through the switch into a netns; a persistent port and a NIC
 # on one switch; polling threads (vale-ctl -p/-P, their errors); a NIC
-# deleted while attached; the hub's first NIC pair.
+# deleted while attached (detached by the switch); the hub's first NIC pair.
 # busybox sh, iproute2; TAP output.
 
 . "$(dirname "$0")/libtap.sh"
@@ -186,7 +186,7 @@ else
 	echo "# no network namespaces: host stack test skipped"
 fi
 
-# 6. a NIC deleted while attached: the switch port stays until detached
+# 6. a NIC deleted while attached and fed: the switch lets go of it by itself
 $IP link del nva 2>/dev/null
 mkpair nva nvb
 vc -a valeD:nva
@@ -196,9 +196,21 @@ dtx=$!
 sleep 1
 timeout 20 $IP link del nva
 result $? "ip link del nva while attached and fed"
-wait $dtx
+gone=1 i=0
+while [ $i -lt 100 ]; do
+	vc
+	has $T/vc '^valeD:nva ' || { gone=0; break; }
+	sleep 0.1
+	i=$((i + 1))
+done
+result $gone "the switch no longer lists valeD:nva"
 vc -d valeD:nva
-result $? "vale-ctl -d valeD:nva afterwards"
+[ $? -eq 1 ] && has $T/vc '^failed to detach valeD:nva: No such device or address$'
+result $? "detaching it fails with ENXIO: it is detached already"
+wait $dtx
+mkpair nva nvb
+vc -a valeD:nva && vc -d valeD:nva
+result $? "a new nva attaches and detaches"
 restore_driver veth
 
 # 7. the hub's first NIC pair (native where the driver is ours)
