@@ -4,7 +4,9 @@
 # netmap-enabled DRV from /lib/netmap; DRV=veth: a veth pair (one queue).
 # Each run:
 #   pkt-gen rx on B in the background, pkt-gen tx on A, admode 2
-#   (emulated) or 1 (native), then
+#   (emulated) or 1 (native); "vale": A native and attached to switch
+#   valeNB, pkt-gen tx on port valeNB:s (the switch writes the frames into
+#   A's TX rings); then
 #   @@cpu LABEL SIZE BUSY_TICKS PACKETS
 #   @@irq LABEL INTERRUPTS SECONDS_CS
 rmmod "$DRV" 2>/dev/null
@@ -30,8 +32,9 @@ pair_irqs() {	# interrupts of NICs A and B so far (irqs: libnative.sh)
 	echo $((${ia:-0} + ${ib:-0}))
 }
 
-run() { # label admode
+run() { # label admode [tx-port]
 	echo "$2" >$P
+	tx=${3:-netmap:$A}
 	pkt-gen -i netmap:$B -f rx -n "$COUNT" -W >/tmp/rx.out 2>&1 &
 	rx=$!
 	sleep 1
@@ -39,7 +42,7 @@ run() { # label admode
 	i0=$(pair_irqs)
 	t0=$(uptime_cs)
 	echo "@@pg begin $1-tx size=60 side=tx"
-	timeout -s INT -k 5 "$PAIR_TIMEOUT" pkt-gen -i netmap:$A -f tx -n "$COUNT" -l 60 2>&1
+	timeout -s INT -k 5 "$PAIR_TIMEOUT" pkt-gen -i $tx -f tx -n "$COUNT" -l 60 2>&1
 	echo "@@pg end rc=$?"
 	wait $rx
 	rc=$?
@@ -59,6 +62,11 @@ while [ "$rep" -le "$REPS" ]; do
 	echo "== repetition $rep of $REPS"
 	run generic 2
 	run native 1
+	echo 1 >$P
+	if vale-ctl -a valeNB:$A; then
+		run vale 1 valeNB:s
+		vale-ctl -d valeNB:$A
+	fi
 	rep=$((rep + 1))
 done
 echo 0 >$P

@@ -5,7 +5,9 @@
 # pkt-gen tx on one end, rx on the other, 60-byte frames, as fast as it
 # goes, the two modes interleaved.
 # Prints tx and rx Mpps, guest CPU time per received packet and interrupts
-# per second of the two NICs for each mode, and the native/emulated ratios.
+# per second of the two NICs for each mode, and the native/emulated ratios;
+# then the same NIC native and attached to a VALE switch, the sender on a
+# port of the switch, against pkt-gen on the NIC directly.
 # Numbers only, no pass/fail.
 #
 # usage: bench/native.sh [--reps N] [--count N]   (defaults: 3, 200000)
@@ -21,7 +23,7 @@ report() { # rates cpu irq pair
 	END {
 		printf "bench native: %d frames of 60 B per run, %d interleaved repetitions, one 6.12 TCG guest, %s\n", count, reps, pair
 		printf "%-8s %10s %10s %16s %12s\n", "mode", "tx Mpps", "rx Mpps", "CPU us/rx pkt", "irq/s"
-		n = split("generic native", m, " ")
+		n = split("generic native vale", m, " ")
 		for (i = 1; i <= n; i++) {
 			k = m[i]
 			tx[k] = nr[k "-tx"] ? r[k "-tx"] / nr[k "-tx"] / 1e6 : 0
@@ -34,6 +36,9 @@ report() { # rates cpu irq pair
 			printf "native/generic (%s): tx %.2f, rx %.2f, CPU per packet %.2f, interrupts per second %.2f\n",
 			       pair, tx["native"] / tx["generic"], rx["native"] / rx["generic"],
 			       us["native"] / us["generic"], ips["generic"] ? ips["native"] / ips["generic"] : 0
+		if (tx["native"] > 0 && rx["native"] > 0 && us["native"] > 0)
+			printf "VALE port -> attached NIC / netmap:NIC (%s): tx %.2f, rx %.2f, CPU per packet %.2f\n",
+			       pair, tx["vale"] / tx["native"], rx["vale"] / rx["native"], us["vale"] / us["native"]
 	}' "$1" "$2" "$3"
 }
 
@@ -48,7 +53,7 @@ bench_pair() { # model driver (model veth: a veth pair in the guest)
 	nics="$1,$1"
 	[ "$1" = veth ] && nics=e1000	# the pair is made in the guest
 	"$NMT_VM_DIR/run-guest.sh" 6.12 --src "$NMT_REPO" --payload "$payload" --bin "$PKTGEN" \
-		--nics "$nics" --plain --timeout 3000 \
+		--bin "$NMT_REPO/apps/vale-ctl/vale-ctl" --nics "$nics" --plain --timeout 3000 \
 		--guest-timeout 3600 --work "$work" >&2 || true
 	awk -f "$NMT_VM_DIR/pktgen-rates.awk" "$work/run/tests.log" >"$work/rates"
 	tr -d '\r' <"$work/run/tests.log" | awk '/^@@cpu / { print $2, $3, $4, $5 }' >"$work/cpu"
@@ -59,6 +64,7 @@ bench_pair() { # model driver (model veth: a veth pair in the guest)
 main() {
 	bench_parse_args 3 200000 "$@"
 	PKTGEN=$(nmt_build_pktgen)
+	nmt_build_static_app "$NMT_REPO/apps/vale-ctl" >&2 || die "building vale-ctl failed"
 	"$NMT_VM_DIR/fetch-kernels.sh" 6.12
 	nmt_load_kernel 6.12
 	bench_pair rtl8139 8139cp
