@@ -6,7 +6,9 @@
 #   pkt-gen rx on B in the background, pkt-gen tx on A, admode 2
 #   (emulated) or 1 (native); "vale": A native and attached to switch
 #   valeNB, pkt-gen tx on port valeNB:s (the switch writes the frames into
-#   A's TX rings); then
+#   A's TX rings) at the rate B received in the native run (a VALE sender
+#   is never held back: beyond what the NIC takes, frames are dropped);
+#   then
 #   @@cpu LABEL SIZE BUSY_TICKS PACKETS
 #   @@irq LABEL INTERRUPTS SECONDS_CS
 rmmod "$DRV" 2>/dev/null
@@ -32,9 +34,10 @@ pair_irqs() {	# interrupts of NICs A and B so far (irqs: libnative.sh)
 	echo $((${ia:-0} + ${ib:-0}))
 }
 
-run() { # label admode [tx-port]
+run() { # label admode [tx-port [pkt-gen tx options]]
 	echo "$2" >$P
 	tx=${3:-netmap:$A}
+	txopt=${4:-}
 	pkt-gen -i netmap:$B -f rx -n "$COUNT" -W >/tmp/rx.out 2>&1 &
 	rx=$!
 	sleep 1
@@ -42,7 +45,7 @@ run() { # label admode [tx-port]
 	i0=$(pair_irqs)
 	t0=$(uptime_cs)
 	echo "@@pg begin $1-tx size=60 side=tx"
-	timeout -s INT -k 5 "$PAIR_TIMEOUT" pkt-gen -i $tx -f tx -n "$COUNT" -l 60 2>&1
+	timeout -s INT -k 5 "$PAIR_TIMEOUT" pkt-gen -i $tx -f tx -n "$COUNT" -l 60 $txopt 2>&1
 	echo "@@pg end rc=$?"
 	wait $rx
 	rc=$?
@@ -62,9 +65,10 @@ while [ "$rep" -le "$REPS" ]; do
 	echo "== repetition $rep of $REPS"
 	run generic 2
 	run native 1
+	pps=$(awk '/^Received/ && $(NF - 1) > 0 { printf "%d", $2 / $(NF - 1) }' /tmp/rx.out)
 	echo 1 >$P
-	if vale-ctl -a valeNB:$A; then
-		run vale 1 valeNB:s
+	if [ "${pps:-0}" -gt 0 ] && vale-ctl -a valeNB:$A; then
+		run vale 1 valeNB:s "-R $pps"
 		vale-ctl -d valeNB:$A
 	fi
 	rep=$((rep + 1))

@@ -7,7 +7,8 @@
 # Prints tx and rx Mpps, guest CPU time per received packet and interrupts
 # per second of the two NICs for each mode, and the native/emulated ratios;
 # then the same NIC native and attached to a VALE switch, the sender on a
-# port of the switch, against pkt-gen on the NIC directly.
+# port of the switch offering the rate the NIC pair took directly, against
+# pkt-gen on the NIC directly.
 # Numbers only, no pass/fail.
 #
 # usage: bench/native.sh [--reps N] [--count N]   (defaults: 3, 200000)

@@ -98,6 +98,8 @@ struct nm_vhw {
 	struct nm_vfwd **fwd;		/* per source ring, under its sync_lock */
 	struct wait_queue_entry *wait;	/* per source ring, on its wait queue */
 	struct work_struct work;	/* pulls the source rings into the switch */
+	struct wait_queue_entry *kwait;	/* per destination ring, on its wait queue */
+	struct work_struct kick;	/* resumes the destination rings' sends */
 	struct nm_vport *host;		/* NIC side: the host-stack port or NULL */
 	struct nm_priv priv;		/* NIC side: the switch's binding */
 	struct nm_vpoll *poll;		/* polling threads (nm_lock), or NULL */

@@ -12,7 +12,11 @@
  * NIC's RX rings (or the host RX ring): a wait-queue entry on each of
  * them turns the ring's notification (NIC interrupt, emulated adapter,
  * frames from the stack) into a work item that syncs the ring and
- * forwards what it holds, under the ring's sync_lock.
+ * forwards what it holds, under the ring's sync_lock. A NIC may leave
+ * frames of a full TX ring unsent until it has room again (veth, when its
+ * peer's ring is full): the TX ring's notification (completions, room)
+ * queues a second work item that syncs the ring again while it holds
+ * frames the NIC has not taken.
  *
  * Lifetime: from attach to detach, under nm_lock; detach takes the ports
  * out of the switch first, then stops the pulls, then unbinds the NIC.
@@ -88,6 +92,31 @@ u32 nm_vhw_pull(struct nm_vport *vp, u32 i, bool *more)
 	return moved;
 }
 
+static int nm_vhw_kick_wake(struct wait_queue_entry *wq, unsigned int mode,
+			    int sync, void *key)
+{
+	struct nm_vhw *hw = wq->private;
+
+	queue_work(system_highpri_wq, &hw->kick);
+	return 0;
+}
+
+/* Sync the destination rings that hold frames not handed to the NIC yet. */
+static void nm_vhw_kick_work(struct work_struct *w)
+{
+	struct nm_vhw *hw = container_of(w, struct nm_vhw, kick);
+	u32 i;
+
+	for (i = 0; i < hw->ndst; i++) {
+		struct nm_kring *dk = &hw->dst[i];
+
+		mutex_lock(&dk->sync_lock);
+		if (dk->ring && !dk->stopped && dk->rhead != dk->hwcur)
+			nm_txsync(dk, 0);	/* head and cur stay where they are */
+		mutex_unlock(&dk->sync_lock);
+	}
+}
+
 static void nm_vhw_work(struct work_struct *w)
 {
 	struct nm_vhw *hw = container_of(w, struct nm_vhw, work);
@@ -109,6 +138,7 @@ static void nm_vhw_port_free(struct nm_vhw_port *p)
 		kvfree(p->hw.fwd[i]);
 	kfree(p->hw.fwd);
 	kfree(p->hw.wait);
+	kfree(p->hw.kwait);
 	kfree(p);
 }
 
@@ -139,10 +169,16 @@ static struct nm_vhw_port *nm_vhw_port_new(struct nm_adapter *na,
 	p->hw.dst = &na->krings[NR_TX][dst];
 	p->hw.ndst = ndst;
 	INIT_WORK(&p->hw.work, nm_vhw_work);
+	INIT_WORK(&p->hw.kick, nm_vhw_kick_work);
 	p->hw.fwd = kcalloc(nsrc, sizeof(*p->hw.fwd), GFP_KERNEL);
 	p->hw.wait = kcalloc(nsrc, sizeof(*p->hw.wait), GFP_KERNEL);
-	if (!p->hw.fwd || !p->hw.wait)
+	p->hw.kwait = kcalloc(ndst, sizeof(*p->hw.kwait), GFP_KERNEL);
+	if (!p->hw.fwd || !p->hw.wait || !p->hw.kwait)
 		goto err_free;
+	for (i = 0; i < ndst; i++) {
+		init_waitqueue_func_entry(&p->hw.kwait[i], nm_vhw_kick_wake);
+		p->hw.kwait[i].private = &p->hw;
+	}
 	for (i = 0; i < nsrc; i++) {
 		p->hw.fwd[i] = nm_vfwd_alloc(p->vp.batch);
 		if (!p->hw.fwd[i])
@@ -175,6 +211,25 @@ void nm_vhw_stop(struct nm_vhw *hw)
 	for (i = 0; i < hw->nsrc; i++)
 		remove_wait_queue(&hw->src[i].wq, &hw->wait[i]);
 	cancel_work_sync(&hw->work);
+}
+
+/* Resume sends on the destination rings' notifications, from now on. */
+static void nm_vhw_kick_start(struct nm_vhw *hw)
+{
+	u32 i;
+
+	for (i = 0; i < hw->ndst; i++)
+		add_wait_queue(&hw->dst[i].wq, &hw->kwait[i]);
+}
+
+/* No more of that; none running on return. */
+static void nm_vhw_kick_stop(struct nm_vhw *hw)
+{
+	u32 i;
+
+	for (i = 0; i < hw->ndst; i++)
+		remove_wait_queue(&hw->dst[i].wq, &hw->kwait[i]);
+	cancel_work_sync(&hw->kick);
 }
 
 /*
@@ -245,8 +300,10 @@ int nm_vnic_attach(struct nm_vale_sw *sw, struct net_device *dev, u32 mode,
 		if (err)
 			goto err_leave;
 		nm_vhw_start(&host->hw);
+		nm_vhw_kick_start(&host->hw);
 	}
 	nm_vhw_start(&nic->hw);
+	nm_vhw_kick_start(&nic->hw);
 	nm_vnic_watch(nic, dev);
 	*out = &nic->vp;
 	return 0;
@@ -281,9 +338,12 @@ void nm_vnic_detach(struct nm_vport *vp)
 		nm_vale_leave(host);
 	nm_vale_leave(vp);
 	/* No sender writes into the NIC now, and its frames go nowhere. */
-	if (host)
+	if (host) {
 		nm_vhw_stop(host->hw);
+		nm_vhw_kick_stop(host->hw);
+	}
 	nm_vhw_stop(&nic->hw);
+	nm_vhw_kick_stop(&nic->hw);
 	nm_unbind_locked(&nic->hw.priv);
 	if (host)
 		nm_vhw_port_free(container_of(host, struct nm_vhw_port, vp));
