@@ -207,11 +207,9 @@ void nm_vale_sw_detach_all(struct nm_vale_sw *sw)
 
 		if (!vp || nm_vnic_is_host(vp))
 			continue;
-		if (vp->hw) {
-			nm_vpoll_disable(vp);
+		if (vp->hw)
 			nm_vnic_detach(vp);
-		} else if (vp->vif) {
+		else if (vp->vif)
 			nm_vale_leave(vp);
-		}
 	}
 }

@@ -55,13 +55,45 @@ struct nm_vhw_port {
 static void nm_vnic_gone_work(struct work_struct *w);
 static DECLARE_WORK(nm_vnic_gone, nm_vnic_gone_work);
 
+/* A ring's notification: queue the work item the entry names. */
 static int nm_vhw_wake(struct wait_queue_entry *wq, unsigned int mode,
 		       int sync, void *key)
 {
-	struct nm_vhw *hw = wq->private;
-
-	queue_work(system_highpri_wq, &hw->work);
+	queue_work(system_highpri_wq, wq->private);
 	return 0;
+}
+
+/* Entries @w[0..n) queue @work when they are woken. */
+static void nm_vhw_wait_init(struct wait_queue_entry *w, u32 n,
+			     struct work_struct *work)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		init_waitqueue_func_entry(&w[i], nm_vhw_wake);
+		w[i].private = work;
+	}
+}
+
+/* Entry w[i] on the wait queue of ring k[i], for i in [0, n). */
+static void nm_vhw_wait_add(struct nm_kring *k, struct wait_queue_entry *w,
+			    u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		add_wait_queue(&k[i].wq, &w[i]);
+}
+
+/* Off those wait queues again; @work not running on return. */
+static void nm_vhw_wait_del(struct nm_kring *k, struct wait_queue_entry *w,
+			    u32 n, struct work_struct *work)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		remove_wait_queue(&k[i].wq, &w[i]);
+	cancel_work_sync(work);
 }
 
 /*
@@ -90,15 +122,6 @@ u32 nm_vhw_pull(struct nm_vport *vp, u32 i, bool *more)
 	}
 	mutex_unlock(&k->sync_lock);
 	return moved;
-}
-
-static int nm_vhw_kick_wake(struct wait_queue_entry *wq, unsigned int mode,
-			    int sync, void *key)
-{
-	struct nm_vhw *hw = wq->private;
-
-	queue_work(system_highpri_wq, &hw->kick);
-	return 0;
 }
 
 /* Sync the destination rings that hold frames not handed to the NIC yet. */
@@ -175,16 +198,12 @@ static struct nm_vhw_port *nm_vhw_port_new(struct nm_adapter *na,
 	p->hw.kwait = kcalloc(ndst, sizeof(*p->hw.kwait), GFP_KERNEL);
 	if (!p->hw.fwd || !p->hw.wait || !p->hw.kwait)
 		goto err_free;
-	for (i = 0; i < ndst; i++) {
-		init_waitqueue_func_entry(&p->hw.kwait[i], nm_vhw_kick_wake);
-		p->hw.kwait[i].private = &p->hw;
-	}
+	nm_vhw_wait_init(p->hw.wait, nsrc, &p->hw.work);
+	nm_vhw_wait_init(p->hw.kwait, ndst, &p->hw.kick);
 	for (i = 0; i < nsrc; i++) {
 		p->hw.fwd[i] = nm_vfwd_alloc(p->vp.batch);
 		if (!p->hw.fwd[i])
 			goto err_free;
-		init_waitqueue_func_entry(&p->hw.wait[i], nm_vhw_wake);
-		p->hw.wait[i].private = &p->hw;
 	}
 	return p;
 
@@ -196,40 +215,26 @@ err_free:
 /* Pull the source rings when they notify, from now on. Under nm_lock. */
 void nm_vhw_start(struct nm_vhw *hw)
 {
-	u32 i;
-
-	for (i = 0; i < hw->nsrc; i++)
-		add_wait_queue(&hw->src[i].wq, &hw->wait[i]);
+	nm_vhw_wait_add(hw->src, hw->wait, hw->nsrc);
 	queue_work(system_highpri_wq, &hw->work);	/* what came before */
 }
 
 /* No more pulls on notifications; none running on return. nm_lock. */
 void nm_vhw_stop(struct nm_vhw *hw)
 {
-	u32 i;
-
-	for (i = 0; i < hw->nsrc; i++)
-		remove_wait_queue(&hw->src[i].wq, &hw->wait[i]);
-	cancel_work_sync(&hw->work);
+	nm_vhw_wait_del(hw->src, hw->wait, hw->nsrc, &hw->work);
 }
 
 /* Resume sends on the destination rings' notifications, from now on. */
 static void nm_vhw_kick_start(struct nm_vhw *hw)
 {
-	u32 i;
-
-	for (i = 0; i < hw->ndst; i++)
-		add_wait_queue(&hw->dst[i].wq, &hw->kwait[i]);
+	nm_vhw_wait_add(hw->dst, hw->kwait, hw->ndst);
 }
 
 /* No more of that; none running on return. */
 static void nm_vhw_kick_stop(struct nm_vhw *hw)
 {
-	u32 i;
-
-	for (i = 0; i < hw->ndst; i++)
-		remove_wait_queue(&hw->dst[i].wq, &hw->kwait[i]);
-	cancel_work_sync(&hw->kick);
+	nm_vhw_wait_del(hw->dst, hw->kwait, hw->ndst, &hw->kick);
 }
 
 /*
@@ -321,8 +326,9 @@ err_unbind:
 }
 
 /*
- * Detach the NIC port @vp (and its host port) from its switch, which the
- * caller frees if it is left empty. Under nm_lock.
+ * Detach the NIC port @vp (and its host port) from its switch, polling
+ * stopped first; the caller frees the switch if it is left empty. Under
+ * nm_lock.
  */
 void nm_vnic_detach(struct nm_vport *vp)
 {
@@ -330,6 +336,7 @@ void nm_vnic_detach(struct nm_vport *vp)
 	struct nm_vport *host = nic->hw.host;
 
 	lockdep_assert_held(&nm_lock);
+	nm_vpoll_disable(vp);
 	list_del(&nic->link);
 	rtnl_lock();
 	list_del_init(&nic->dev_link);
@@ -371,7 +378,6 @@ static void nm_vnic_gone_work(struct work_struct *w)
 					       lockdep_is_held(&nm_lock));
 		nm_info_rl("%s: interface unregistered: detached\n",
 			   nic->vp.swname);
-		nm_vpoll_disable(&nic->vp);
 		nm_vnic_detach(&nic->vp);
 		if (sw)
 			nm_vale_sw_put_if_empty(sw);
