@@ -6,9 +6,9 @@
 #   pkt-gen rx on B in the background, pkt-gen tx on A, admode 2
 #   (emulated) or 1 (native); "vale": A native and attached to switch
 #   valeNB, pkt-gen tx on port valeNB:s (the switch writes the frames into
-#   A's TX rings) at the rate B received in the native run (a VALE sender
-#   is never held back: beyond what the NIC takes, frames are dropped);
-#   then
+#   A's TX rings) at the rate B received in the native run, in bursts of
+#   32 (a VALE sender is never held back: what does not fit in the NIC's
+#   TX ring is dropped, and 8139cp's holds 64 frames); then
 #   @@cpu LABEL SIZE BUSY_TICKS PACKETS
 #   @@irq LABEL INTERRUPTS SECONDS_CS
 rmmod "$DRV" 2>/dev/null
@@ -23,6 +23,10 @@ else
 fi
 A=$1
 B=$2
+# No IPv6 chatter (router solicitations) for the receivers to count.
+for d in $A $B; do
+	echo 1 >/proc/sys/net/ipv6/conf/$d/disable_ipv6
+done
 ip link set dev $A up
 ip link set dev $B up
 sleep 3
@@ -34,6 +38,15 @@ pair_irqs() {	# interrupts of NICs A and B so far (irqs: libnative.sh)
 	echo $((${ia:-0} + ${ib:-0}))
 }
 
+carrier_wait() {	# interface: up to 10 s for its link (after a reset)
+	t=0
+	while [ "$(cat /sys/class/net/$1/carrier 2>/dev/null)" != 1 ] && [ $t -lt 100 ]; do
+		sleep 0.1
+		t=$((t + 1))
+	done
+	[ $t -lt 100 ] || echo "@@bench $1: no link after 10 s"
+}
+
 run() { # label admode [tx-port [pkt-gen tx options]]
 	echo "$2" >$P
 	tx=${3:-netmap:$A}
@@ -41,12 +54,28 @@ run() { # label admode [tx-port [pkt-gen tx options]]
 	pkt-gen -i netmap:$B -f rx -n "$COUNT" -W >/tmp/rx.out 2>&1 &
 	rx=$!
 	sleep 1
+	# Opening B in netmap mode may have reset it; the receiver reads its
+	# ring once "Ready" (a VALE sender does not wait for links).
+	carrier_wait $B
+	t=0
+	while ! grep -q Ready /tmp/rx.out && [ $t -lt 100 ]; do
+		sleep 0.1
+		t=$((t + 1))
+	done
+	echo "@@pg begin $1-tx size=60 side=tx"
+	timeout -s INT -k 5 "$PAIR_TIMEOUT" pkt-gen -i $tx -f tx -n "$COUNT" -l 60 $txopt \
+		>/tmp/tx.out 2>&1 &
+	txp=$!
+	# Opening netmap:A resets A (its interrupt vectors may be new, their
+	# counts from 0), then pkt-gen waits 2 s for the link: count from here.
+	case $tx in netmap:*) sleep 1 ;; esac
 	c0=$(busy)
 	i0=$(pair_irqs)
 	t0=$(uptime_cs)
-	echo "@@pg begin $1-tx size=60 side=tx"
-	timeout -s INT -k 5 "$PAIR_TIMEOUT" pkt-gen -i $tx -f tx -n "$COUNT" -l 60 $txopt 2>&1
-	echo "@@pg end rc=$?"
+	wait $txp
+	rc=$?
+	cat /tmp/tx.out
+	echo "@@pg end rc=$rc"
 	wait $rx
 	rc=$?
 	t1=$(uptime_cs)
@@ -68,7 +97,8 @@ while [ "$rep" -le "$REPS" ]; do
 	pps=$(awk '/^Received/ && $(NF - 1) > 0 { printf "%d", $2 / $(NF - 1) }' /tmp/rx.out)
 	echo 1 >$P
 	if [ "${pps:-0}" -gt 0 ] && vale-ctl -a valeNB:$A; then
-		run vale 1 valeNB:s "-R $pps"
+		carrier_wait $A	# the attach reset the NIC: no TX before its link
+		run vale 1 valeNB:s "-R $pps -b 32"
 		vale-ctl -d valeNB:$A
 	fi
 	rep=$((rep + 1))
