@@ -236,8 +236,7 @@ static inline int nm_pipe_get(const struct nm_port_req *req,
 #ifdef NM_WITH_GENERIC
 struct net_device;
 int nm_generic_get(struct net_device *dev, struct nm_adapter **out);
-int nm_generic_init(void);
-void nm_generic_exit(void);
+void nm_generic_unregistered(struct net_device *dev);
 #else
 #include <linux/netdevice.h>
 static inline int nm_generic_get(struct net_device *dev, struct nm_adapter **out)
@@ -246,12 +245,7 @@ static inline int nm_generic_get(struct net_device *dev, struct nm_adapter **out
 	return -EOPNOTSUPP;
 }
 
-static inline int nm_generic_init(void)
-{
-	return 0;
-}
-
-static inline void nm_generic_exit(void)
+static inline void nm_generic_unregistered(struct net_device *dev)
 {
 }
 #endif
@@ -263,6 +257,7 @@ int nm_vale_request(struct nmreq_header *hdr, void *body);
 int nm_vale_port_hdr_set(const char *name, u32 len);
 int nm_vale_init(void);
 void nm_vale_exit(void);
+void nm_vale_unregistered(struct net_device *dev);
 #else
 static inline int nm_vale_get(const struct nm_port_req *req,
 			      struct nm_adapter **out)
@@ -297,7 +292,14 @@ static inline int nm_vale_init(void)
 static inline void nm_vale_exit(void)
 {
 }
+
+static inline void nm_vale_unregistered(struct net_device *dev)
+{
+}
 #endif
+/* NETDEV_UNREGISTER, for the two above (linux/netdev.c). */
+int nm_netdev_init(void);
+void nm_netdev_exit(void);
 #ifdef NM_WITH_NULL
 int nm_null_get(const struct nm_port_req *req, struct nm_adapter **out);
 #else

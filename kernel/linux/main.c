@@ -136,12 +136,12 @@ static int __init nm_init(void)
 	err = nm_mem_init();
 	if (err)
 		return err;
-	err = nm_generic_init();
+	err = nm_netdev_init();
 	if (err)
 		goto err_mem_exit;
 	err = nm_vale_init();
 	if (err)
-		goto err_generic_exit;
+		goto err_netdev_exit;
 	err = nm_dev_init();
 	if (err)
 		goto err_vale_exit;
@@ -151,8 +151,8 @@ static int __init nm_init(void)
 
 err_vale_exit:
 	nm_vale_exit();
-err_generic_exit:
-	nm_generic_exit();
+err_netdev_exit:
+	nm_netdev_exit();
 err_mem_exit:
 	nm_mem_exit();
 	return err;
@@ -162,7 +162,7 @@ static void __exit nm_exit(void)
 {
 	nm_dev_exit();
 	nm_vale_exit();
-	nm_generic_exit();
+	nm_netdev_exit();
 	nm_mem_exit();
 	pr_info(NM_NAME ": unloaded\n");
 }

@@ -345,36 +345,16 @@ int nm_generic_get(struct net_device *dev, struct nm_adapter **out)
 	return 0;
 }
 
-static int nm_generic_netdev_event(struct notifier_block *nb,
-				   unsigned long event, void *ptr)
+/* NETDEV_UNREGISTER (linux/netdev.c): RTNL held, nm_lock not taken. */
+void nm_generic_unregistered(struct net_device *dev)
 {
-	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
 	struct nm_generic *g, *tmp;
-	int ret = NOTIFY_DONE;
 
-	if (event != NETDEV_UNREGISTER)
-		return NOTIFY_DONE;
 	list_for_each_entry_safe(g, tmp, &nm_generic_devs, dev_link) {
 		if (g->dev != dev)
 			continue;
 		nm_info_rl("%s: device unregistered while in netmap mode\n",
 			   g->up.name);
 		nm_generic_detach(g, true);
-		ret = NOTIFY_OK;
 	}
-	return ret;
-}
-
-static struct notifier_block nm_generic_notifier = {
-	.notifier_call = nm_generic_netdev_event,
-};
-
-int nm_generic_init(void)
-{
-	return register_netdevice_notifier(&nm_generic_notifier);
-}
-
-void nm_generic_exit(void)
-{
-	unregister_netdevice_notifier(&nm_generic_notifier);
 }

@@ -193,20 +193,10 @@ static struct pernet_operations nm_vale_net_ops = {
 	.size = sizeof(struct nm_vale_net),
 };
 
-/*
- * Module load: every namespace, present and future, gets a switch table;
- * attached interfaces are followed.
- */
+/* Module load: every namespace, present and future, gets a switch table. */
 int nm_vale_init(void)
 {
-	int err = register_pernet_subsys(&nm_vale_net_ops);
-
-	if (err)
-		return err;
-	err = nm_vnic_init();
-	if (err)
-		unregister_pernet_subsys(&nm_vale_net_ops);
-	return err;
+	return register_pernet_subsys(&nm_vale_net_ops);
 }
 
 /*
@@ -216,11 +206,11 @@ int nm_vale_init(void)
 void nm_vale_exit(void)
 {
 	unregister_pernet_subsys(&nm_vale_net_ops);
-	nm_vnic_exit();	/* after the attachments are gone */
 	mutex_lock(&nm_lock);
 	WARN_ON(!list_empty(&nm_vale_orphans));
 	nm_vif_exit();
 	mutex_unlock(&nm_lock);
+	nm_vnic_exit();	/* after the attachments are gone */
 }
 
 struct nm_vport *nm_vale_find_port(struct nm_vale_sw *sw, const char *name)

@@ -196,7 +196,6 @@ int nm_vnic_attach(struct nm_vale_sw *sw, struct net_device *dev, u32 mode,
 		   struct nmreq_register *reg, struct nm_vport **out);
 void nm_vnic_detach(struct nm_vport *vp);
 bool nm_vnic_is_host(struct nm_vport *vp);
-int nm_vnic_init(void);
 void nm_vnic_exit(void);
 u32 nm_vhw_pull(struct nm_vport *vp, u32 i, bool *more);
 void nm_vhw_start(struct nm_vhw *hw);

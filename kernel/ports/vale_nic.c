@@ -385,15 +385,14 @@ static void nm_vnic_gone_work(struct work_struct *w)
 	mutex_unlock(&nm_lock);
 }
 
-static int nm_vnic_netdev_event(struct notifier_block *nb, unsigned long event,
-				void *ptr)
+/*
+ * NETDEV_UNREGISTER (linux/netdev.c), under RTNL: mark @dev's attachments;
+ * nm_vnic_gone detaches them under nm_lock.
+ */
+void nm_vale_unregistered(struct net_device *dev)
 {
-	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
 	struct nm_vhw_port *nic, *tmp;
 
-	if (event != NETDEV_UNREGISTER)
-		return NOTIFY_DONE;
-	ASSERT_RTNL();
 	list_for_each_entry_safe(nic, tmp, &nm_vnic_devs, dev_link) {
 		if (nic->dev != dev)
 			continue;
@@ -401,24 +400,10 @@ static int nm_vnic_netdev_event(struct notifier_block *nb, unsigned long event,
 		WRITE_ONCE(nic->gone, true);
 		schedule_work(&nm_vnic_gone);
 	}
-	return NOTIFY_DONE;
 }
 
-static struct notifier_block nm_vnic_notifier = {
-	.notifier_call = nm_vnic_netdev_event,
-};
-
-int nm_vnic_init(void)
-{
-	return register_netdevice_notifier(&nm_vnic_notifier);
-}
-
-/*
- * Module unload, once no attachment is left (unregistering the notifier
- * replays NETDEV_UNREGISTER for every interface): no work item runs after.
- */
+/* Module unload, once no attachment is left: none is marked after this. */
 void nm_vnic_exit(void)
 {
-	unregister_netdevice_notifier(&nm_vnic_notifier);
 	flush_work(&nm_vnic_gone);
 }
