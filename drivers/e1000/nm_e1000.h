@@ -139,10 +139,19 @@ static int nm_e1000_rxsync(struct nm_native_sync *s)
 	return 0;
 }
 
+/* Polling stopped: NAPI turns the interrupts it left off back on. */
+static void nm_e1000_irq_on(struct net_device *dev)
+{
+	struct e1000_adapter *adapter = netdev_priv(dev);
+
+	nm_native_napi_kick(&adapter->napi);
+}
+
 static const struct nm_native_ops nm_e1000_ops = {
 	.reg = nm_e1000_reg,
 	.txsync = nm_e1000_txsync,
 	.rxsync = nm_e1000_rxsync,
+	.irq_on = nm_e1000_irq_on,
 };
 
 /* Probe, after register_netdev(). */

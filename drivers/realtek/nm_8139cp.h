@@ -62,10 +62,19 @@ static int nm_cp_rxsync(struct nm_native_sync *s)
 	return 0;
 }
 
+/* Polling stopped: NAPI turns the interrupts it left off back on. */
+static void nm_cp_irq_on(struct net_device *dev)
+{
+	struct cp_private *cp = netdev_priv(dev);
+
+	nm_native_napi_kick(&cp->napi);
+}
+
 static const struct nm_native_ops nm_cp_ops = {
 	.reg = nm_cp_reg,
 	.txsync = nm_cp_txsync,
 	.rxsync = nm_cp_rxsync,
+	.irq_on = nm_cp_irq_on,
 };
 
 /* Probe, after register_netdev(). */
@@ -116,7 +125,7 @@ static bool nm_cp_rx_poll(struct cp_private *cp, struct napi_struct *napi)
 
 	if (!nm_native_rx_irq(cp->nm, 0))
 		return false;
-	if (napi_complete_done(napi, 0)) {
+	if (napi_complete_done(napi, 0) && nm_native_irq_wanted(cp->nm)) {
 		spin_lock_irqsave(&cp->lock, flags);
 		cpw16_f(IntrMask, cp_intr_mask);
 		spin_unlock_irqrestore(&cp->lock, flags);

@@ -63,10 +63,19 @@ static int nm_r8169_rxsync(struct nm_native_sync *s)
 	return 0;
 }
 
+/* Polling stopped: NAPI turns the interrupts it left off back on. */
+static void nm_r8169_irq_on(struct net_device *dev)
+{
+	struct rtl8169_private *tp = netdev_priv(dev);
+
+	nm_native_napi_kick(&tp->napi);
+}
+
 static const struct nm_native_ops nm_r8169_ops = {
 	.reg = nm_r8169_reg,
 	.txsync = nm_r8169_txsync,
 	.rxsync = nm_r8169_rxsync,
+	.irq_on = nm_r8169_irq_on,
 };
 
 /* Probe, after register_netdev(). */

@@ -181,8 +181,12 @@ static int nm_vnet_rxsync(struct nm_native_sync *s)
 		bad += nm_vnet_rx_import(vi, rq, q, s, stop);
 		if (s->hwtail == stop || !q->posted)
 			break;	/* no room: the next sync comes anyway */
-		/* Interrupts back on; a frame that came meanwhile: again. */
-		if (virtqueue_enable_cb(rq->vq))
+		/*
+		 * Interrupts back on (not while polling threads own the NIC:
+		 * the core syncs again when they stop); a frame that came
+		 * meanwhile: again.
+		 */
+		if (!nm_native_irq_wanted(vi->nm) || virtqueue_enable_cb(rq->vq))
 			break;
 		virtqueue_disable_cb(rq->vq);
 	}

@@ -111,6 +111,13 @@ struct nm_adapter_ops {
 	int (*host_txsync)(struct nm_kring *kring, int flags);
 	int (*host_rxsync)(struct nm_kring *kring, int flags);
 	void (*host_send)(struct nm_adapter *na, const void *frame, u32 len);
+	/*
+	 * NICs: polling threads took the RX rings (on = false) or gave them
+	 * back (true): the NIC may keep its interrupts off meanwhile; after
+	 * giving them back the caller syncs every RX ring once. Process
+	 * context, nm_lock held. May be NULL.
+	 */
+	void (*intr)(struct nm_adapter *na, bool on);
 };
 
 struct nm_adapter {

@@ -56,6 +56,8 @@ struct nm_native {
 	struct list_head link;		/* nm_native_list, nm_native_lock */
 	struct nm_nport *port;		/* nm_native_lock: the open port, if any */
 	bool want_on;			/* RTNL: what reg() is switching to */
+	/* RTNL to write; VALE polling threads own the NIC: no interrupts. */
+	bool irq_off;
 	/* Per ring: netmap owns it (driver hot paths read these). */
 	bool *ring_on[2];
 	/* Per ring: the kring to wake and descriptor 0's slot, while ring_on. */
@@ -271,6 +273,12 @@ bool nm_native_tx_irq(struct nm_native *nm, u32 q)
 }
 EXPORT_SYMBOL_GPL(nm_native_tx_irq);
 
+bool nm_native_irq_wanted(struct nm_native *nm)
+{
+	return !nm || !READ_ONCE(nm->irq_off);
+}
+EXPORT_SYMBOL_GPL(nm_native_irq_wanted);
+
 bool nm_native_tx_owned(struct nm_native *nm, u32 q)
 {
 	return nm && q < nm->desc.num_tx_rings &&
@@ -335,6 +343,7 @@ static int nm_native_switch(struct nm_native *nm, bool on)
 	int err;
 
 	ASSERT_RTNL();
+	WRITE_ONCE(nm->irq_off, false);
 	if (on) {
 		if (p->up.num_slots[NR_TX] != nm->desc.num_tx_slots ||
 		    p->up.num_slots[NR_RX] != nm->desc.num_rx_slots) {
@@ -389,6 +398,25 @@ static int nm_nport_reg(struct nm_adapter *na, bool on)
 	return err;
 }
 
+/*
+ * Polling threads took the NIC's RX rings (off) or gave them back (on);
+ * the caller syncs every RX ring once after. nm_lock.
+ */
+static void nm_nport_intr(struct nm_adapter *na, bool on)
+{
+	struct nm_nport *p = to_nport(na);
+	struct nm_native *nm;
+
+	rtnl_lock();
+	nm = p->nm;
+	if (nm && nm->want_on) {
+		WRITE_ONCE(nm->irq_off, !on);
+		if (on && nm->desc.ops->irq_on)
+			nm->desc.ops->irq_on(nm->desc.dev);
+	}
+	rtnl_unlock();
+}
+
 static void nm_nport_dtor(struct nm_adapter *na)
 {
 	struct nm_nport *p = to_nport(na);
@@ -406,6 +434,7 @@ static const struct nm_adapter_ops nm_nport_ops = {
 	.reg = nm_nport_reg,
 	.txsync = nm_nport_sync,
 	.rxsync = nm_nport_sync,
+	.intr = nm_nport_intr,
 	.dtor = nm_nport_dtor,
 	.host_txsync = nm_host_txsync,
 	.host_rxsync = nm_host_rxsync,

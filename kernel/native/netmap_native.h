@@ -20,7 +20,11 @@
  *   irq / NAPI poll, before touching a ring:
  *            if (nm_native_rx_irq(nm, q)) -> netmap took the event: do not
  *            process the ring, complete NAPI, re-enable interrupts;
- *            same with nm_native_tx_irq() for TX completions;
+ *            same with nm_native_tx_irq() for TX completions; NAPI
+ *            done with netmap's rings turns the NIC's interrupts back on
+ *            only if nm_native_irq_wanted(nm): while VALE polling threads
+ *            own the NIC they stay off (the interrupt that scheduled NAPI
+ *            masked them), until ops->irq_on;
  *   ndo_start_xmit: if (nm_native_xmit_drop(nm, q, skb)) return
  *            NETDEV_TX_OK (the stack's frames normally never get there while
  *            netmap owns the NIC: this covers qdisc bypass);
@@ -44,7 +48,13 @@
  *   rxsync(sync):  slots [sync->hwcur, sync->head) came back from userspace:
  *                  hand their descriptors to the NIC again, sync->hwcur =
  *                  head; then import received frames from sync->hwtail on
- *                  (slot len and flags) and advance sync->hwtail.
+ *                  (slot len and flags) and advance sync->hwtail; a
+ *                  driver whose rxsync turns interrupts on does it only if
+ *                  nm_native_irq_wanted();
+ *   irq_on(dev):   optional, under RTNL: polling stopped, interrupts are
+ *                  wanted again: turn back on what the NAPI path left off
+ *                  (nm_native_napi_kick()); the core then syncs every RX
+ *                  ring once (enough for a driver whose rxsync does it).
  *
  * The syncs run in process context, one at a time per ring (the ring's
  * lock held), never concurrently with reg() for the same NIC. Indices in
@@ -105,6 +115,7 @@ struct nm_native_ops {
 	int (*reg)(struct net_device *dev, bool on);
 	int (*txsync)(struct nm_native_sync *sync);
 	int (*rxsync)(struct nm_native_sync *sync);
+	void (*irq_on)(struct net_device *dev);
 };
 
 struct nm_native_desc {
@@ -136,6 +147,8 @@ void nm_native_stop(struct nm_native *nm);
 /* Interrupt/NAPI: true if netmap owns the ring (its readers are woken). */
 bool nm_native_rx_irq(struct nm_native *nm, u32 q);
 bool nm_native_tx_irq(struct nm_native *nm, u32 q);
+/* NAPI done with netmap's rings: may the NIC's interrupts go back on? */
+bool nm_native_irq_wanted(struct nm_native *nm);
 /* RTNL: netmap has the NIC (ring geometry must not change). */
 bool nm_native_busy(struct nm_native *nm);
 /* RTNL, !nm_native_busy(): the hardware rings now have these sizes. */
@@ -165,6 +178,17 @@ void nm_native_sync_for_cpu(struct nm_native *nm, dma_addr_t dma, u32 len);
  * Consumes @skb; returns a list (skb->next), NULL if nothing is left.
  */
 struct sk_buff *nm_native_skb_wire(struct sk_buff *skb);
+
+/*
+ * irq_on for a driver whose NAPI poll turns interrupts on when it
+ * completes: run it once (nothing happens while NAPI is disabled).
+ */
+static inline void nm_native_napi_kick(struct napi_struct *napi)
+{
+	local_bh_disable();
+	napi_schedule(napi);
+	local_bh_enable();
+}
 
 static inline u32 nm_native_next(u32 i, u32 n)
 {

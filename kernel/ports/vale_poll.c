@@ -6,8 +6,9 @@
  * the rings' notifications. SINGLE_CPU: one thread on core `first` polls
  * every RX ring; MULTI_CPU: thread k on core first + k polls ring first + k.
  * A thread that finds nothing for a while naps for 50 to 100 microseconds,
- * so an idle attachment does not own its core. The host-stack port keeps
- * its notifications.
+ * so an idle attachment does not own its core. The NIC's interrupts stay
+ * off meanwhile where its driver can (nm_adapter_ops.intr); the
+ * host-stack port keeps its notifications.
  *
  * Threads are started and stopped under nm_lock; each pulls its rings
  * under their sync_lock (vale_nic.c), which also keeps it apart from a
@@ -136,6 +137,8 @@ int nm_vpoll_enable(struct nm_vport *vp, const struct nmreq_vale_polling *req)
 		wake_up_process(p->task);
 	}
 	hw->npoll = n;
+	if (hw->na->ops->intr)
+		hw->na->ops->intr(hw->na, false);
 	return 0;
 
 err_stop:
@@ -153,5 +156,7 @@ void nm_vpoll_disable(struct nm_vport *vp)
 	if (!hw->poll)
 		return;
 	nm_vpoll_stop_threads(hw, hw->npoll);
-	nm_vhw_start(hw);
+	if (hw->na->ops->intr)
+		hw->na->ops->intr(hw->na, true);
+	nm_vhw_start(hw);	/* pulls every RX ring once */
 }

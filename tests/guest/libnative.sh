@@ -26,6 +26,14 @@
 #                            traffic_across a pm_cycle (skipped without pm_test)
 #   host_ring_checks NATIVE PEER
 #                            the host-ring test program (t_host) on the pair
+#   vale_polling NATIVE PEER [noirqcount|-] [PEER_ADMODE] [RATE]
+#                            NATIVE attached to switch valeP with a polling
+#                            thread: 2000 frames from netmap:PEER (admode 2
+#                            unless given; 1000 pps unless given) reach
+#                            valeP:p in order, every payload verified (what
+#                            NATIVE itself counts as dropped may miss), while
+#                            NATIVE raises (almost) no interrupt; after
+#                            vale-ctl -P they flow on its interrupts again
 #   native_suite MODEL DRIVER PEER_MODEL [ethtool|-] [noirqcount]
 #                            the whole native test of the first NIC of MODEL
 #                            driven by /lib/netmap/DRIVER.ko, against the first
@@ -203,6 +211,75 @@ host_ring_checks() { # NATIVE PEER: the host-ring test program on the pair
 	result $st "t_host passes with $1 native ($(grep -c '^ok' $T/host) checks)"
 	[ $st -eq 0 ] || show $T/host
 }
+# vale_flow TX RX CNT WHAT: CNT frames from netmap:TX (admode $vf_mode,
+# $vf_rate pps) reach VALE port RX (see vale_polling); the interrupt counts
+# of NIC $vf_nic in $vf_i0 and $vf_i1 (around the frames).
+vale_flow() {
+	timeout 90 pkt-gen -i $2 -f rxseq -n $3 -w 0 >$T/vrx 2>&1 &
+	vpid=$!
+	wait_open $T/vrx
+	admode $vf_mode
+	d0=$(nicdrops $vf_nic)
+	vf_i0=$(irqs $vf_nic)
+	timeout 90 pkt-gen -i netmap:$1 -f txseq -n $3 -R $vf_rate -w 0 >$T/vtx 2>&1
+	wait $vpid
+	vf_i1=$(irqs $vf_nic)
+	admode 0
+	got_all $T/vrx $3 $vf_nic $d0 && has $T/vrx "^Payload check: $got verified, 0 bad\$"
+	st=$?
+	result $st "$4 ($got of $3 arrived)"
+	[ $st -eq 0 ] || show $T/vtx $T/vrx
+}
+
+# irq_shared DEV1 DEV2: one interrupt line serves both (counts are the sum).
+irq_shared() {
+	awk -v a="$1" -v b="$2" '{
+		ha = hb = 0
+		for (i = 2; i <= NF; i++) { f = $i; sub(/,$/, "", f); ha += f == a; hb += f == b }
+		if (ha && hb) found = 1
+	} END { exit !found }' /proc/interrupts
+}
+
+vale_polling() {
+	vf_nic=$1 vf_mode=${4:-2} vf_rate=${5:-1000}
+	if ! command -v vale-ctl >/dev/null; then
+		echo "# no vale-ctl in this guest: VALE polling not tested"
+		return 0
+	fi
+	admode 1
+	vale-ctl -a valeP:$1 >$T/vc 2>&1
+	result $? "vale-ctl -a valeP:$1 (native)"
+	admode 0
+	# The attach reset the NIC: its link first.
+	t=0
+	while [ "$(cat /sys/class/net/$1/carrier 2>/dev/null)" != 1 ] && [ $t -lt 50 ]; do
+		sleep 0.2
+		t=$((t + 1))
+	done
+	vale-ctl -p valeP:$1 -C 0,1 >$T/vc 2>&1
+	result $? "vale-ctl -p valeP:$1 -C 0,1 (a polling thread on CPU 1)"
+	vale_flow $2 valeP:p 2000 "polling: 2000 frames from $2 through $1 to valeP:p, in order, verified"
+	p0=$vf_i0 p1=$vf_i1
+	vale-ctl -P valeP:$1 >$T/vc 2>&1
+	result $? "vale-ctl -P valeP:$1"
+	vale_flow $2 valeP:p 2000 "after -P: 2000 frames through $1 on its interrupts, in order, verified"
+	why=
+	[ "$3" = noirqcount ] && why="see the test's header"
+	irq_shared $1 $2 && why="its interrupt line is $2's too"
+	if [ -n "$why" ]; then
+		echo "# $1's interrupt counts: polling $p0 -> $p1, after $vf_i0 -> $vf_i1 (not checked: $why)"
+	else
+		[ -n "$p0" ] && [ -n "$p1" ] && [ $((p1 - p0)) -le 3 ]
+		st=$?
+		result $st "no interrupts from $1 while polled ($p0 -> $p1)"
+		[ $st -eq 0 ] || { cat /proc/interrupts >$T/irq; show $T/irq; }
+		[ -n "$vf_i0" ] && [ -n "$vf_i1" ] && [ $((vf_i1 - vf_i0)) -gt 100 ]
+		result $? "$1's interrupts on again after -P ($vf_i0 -> $vf_i1)"
+	fi
+	vale-ctl -d valeP:$1 >$T/vc 2>&1
+	result $? "vale-ctl -d valeP:$1"
+}
+
 native_suite() {
 	ME=$(nic_macs $1 | head -n1)
 	MV=$(nic_macs $3 | head -n1)
@@ -250,6 +327,7 @@ native_suite() {
 	fi
 	pair_traffic $E 1 $V 2 2000 "native tx, sizes 60..1514: every byte verified" seq -l 1514 -l 60
 	pair_traffic $V 2 $E 1 2000 "native rx, sizes 60..1514: every byte verified" seq -l 1514 -l 60
+	vale_polling $E $V $5
 
 	[ "$4" = ethtool ] && native_ethtool_busy
 

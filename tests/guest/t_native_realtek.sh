@@ -3,7 +3,8 @@
 # --drivers=realtek, in /lib/netmap; r8169 only loads, QEMU has no such
 # NIC): the driver attaches, admode=1 opens
 # the NICs natively, pkt-gen moves exact counts with checked payloads, the
-# host stack sees none of those frames while netmap owns the NIC, and after
+# host stack sees none of those frames while netmap owns the NIC, a NIC
+# attached to a VALE switch polled without interrupts, and after
 # the last close the NIC is the stack's again. The distribution's 8139cp is
 # put back at the end.  busybox sh; TAP output.
 
@@ -83,6 +84,9 @@ got_all $T/mrx 2000 $B $d0 && has $T/mrx "^Payload check: $got verified, 0 bad\$
 st=$?
 result $st "native, mixed sizes 60..1514: $got of 2000 verified byte by byte, the others dropped by $B itself"
 [ $st -eq 0 ] || show $T/mtx $T/mrx
+
+# B attached to a VALE switch and polled (A native, 300 pps as below).
+vale_polling $B $A - 1 300
 
 # 300 pps: the 64 RX descriptors overflow under the debug kernel at 1000.
 down_up_traffic $A 1 $B 1 300
