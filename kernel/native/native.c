@@ -279,6 +279,14 @@ bool nm_native_irq_wanted(struct nm_native *nm)
 }
 EXPORT_SYMBOL_GPL(nm_native_irq_wanted);
 
+void nm_native_napi_kick(struct napi_struct *napi)
+{
+	local_bh_disable();
+	napi_schedule(napi);
+	local_bh_enable();
+}
+EXPORT_SYMBOL_GPL(nm_native_napi_kick);
+
 bool nm_native_tx_owned(struct nm_native *nm, u32 q)
 {
 	return nm && q < nm->desc.num_tx_rings &&

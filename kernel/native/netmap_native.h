@@ -70,6 +70,7 @@
 #include <net/netmap.h>
 
 struct nm_native;
+struct napi_struct;
 
 enum nm_native_dir { NM_NATIVE_TX = 0, NM_NATIVE_RX = 1 };
 
@@ -149,6 +150,11 @@ bool nm_native_rx_irq(struct nm_native *nm, u32 q);
 bool nm_native_tx_irq(struct nm_native *nm, u32 q);
 /* NAPI done with netmap's rings: may the NIC's interrupts go back on? */
 bool nm_native_irq_wanted(struct nm_native *nm);
+/*
+ * irq_on for a driver whose NAPI poll turns interrupts on when it
+ * completes: run it once (nothing happens while NAPI is disabled).
+ */
+void nm_native_napi_kick(struct napi_struct *napi);
 /* RTNL: netmap has the NIC (ring geometry must not change). */
 bool nm_native_busy(struct nm_native *nm);
 /* RTNL, !nm_native_busy(): the hardware rings now have these sizes. */
@@ -178,17 +184,6 @@ void nm_native_sync_for_cpu(struct nm_native *nm, dma_addr_t dma, u32 len);
  * Consumes @skb; returns a list (skb->next), NULL if nothing is left.
  */
 struct sk_buff *nm_native_skb_wire(struct sk_buff *skb);
-
-/*
- * irq_on for a driver whose NAPI poll turns interrupts on when it
- * completes: run it once (nothing happens while NAPI is disabled).
- */
-static inline void nm_native_napi_kick(struct napi_struct *napi)
-{
-	local_bh_disable();
-	napi_schedule(napi);
-	local_bh_enable();
-}
 
 static inline u32 nm_native_next(u32 i, u32 n)
 {
