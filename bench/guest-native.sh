@@ -38,13 +38,8 @@ pair_irqs() {	# interrupts of NICs A and B so far (irqs: libnative.sh)
 	echo $((${ia:-0} + ${ib:-0}))
 }
 
-carrier_wait() {	# interface: up to 10 s for its link (after a reset)
-	t=0
-	while [ "$(cat /sys/class/net/$1/carrier 2>/dev/null)" != 1 ] && [ $t -lt 100 ]; do
-		sleep 0.1
-		t=$((t + 1))
-	done
-	[ $t -lt 100 ] || echo "@@bench $1: no link after 10 s"
+link_wait() {	# interface (carrier_wait: libnative.sh)
+	carrier_wait $1 || echo "@@bench $1: no link after 10 s"
 }
 
 run() { # label admode [tx-port [pkt-gen tx options]]
@@ -56,7 +51,7 @@ run() { # label admode [tx-port [pkt-gen tx options]]
 	sleep 1
 	# Opening B in netmap mode may have reset it; the receiver reads its
 	# ring once "Ready" (a VALE sender does not wait for links).
-	carrier_wait $B
+	link_wait $B
 	t=0
 	while ! grep -q Ready /tmp/rx.out && [ $t -lt 100 ]; do
 		sleep 0.1
@@ -97,7 +92,7 @@ while [ "$rep" -le "$REPS" ]; do
 	pps=$(awk '/^Received/ && $(NF - 1) > 0 { printf "%d", $2 / $(NF - 1) }' /tmp/rx.out)
 	echo 1 >$P
 	if [ "${pps:-0}" -gt 0 ] && vale-ctl -a valeNB:$A; then
-		carrier_wait $A	# the attach reset the NIC: no TX before its link
+		link_wait $A	# the attach reset the NIC: no TX before its link
 		run vale 1 valeNB:s "-R $pps -b 32"
 		vale-ctl -d valeNB:$A
 	fi

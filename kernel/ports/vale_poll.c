@@ -91,6 +91,13 @@ static int nm_vpoll_check(struct nm_vport *vp,
 	return 0;
 }
 
+/* Tell the NIC the threads took (off) or gave back (on) its RX rings. */
+static void nm_vpoll_intr(struct nm_vhw *hw, bool on)
+{
+	if (hw->na->ops->intr)
+		hw->na->ops->intr(hw->na, on);
+}
+
 static void nm_vpoll_stop_threads(struct nm_vhw *hw, u32 n)
 {
 	while (n--)
@@ -137,8 +144,7 @@ int nm_vpoll_enable(struct nm_vport *vp, const struct nmreq_vale_polling *req)
 		wake_up_process(p->task);
 	}
 	hw->npoll = n;
-	if (hw->na->ops->intr)
-		hw->na->ops->intr(hw->na, false);
+	nm_vpoll_intr(hw, false);
 	return 0;
 
 err_stop:
@@ -156,7 +162,6 @@ void nm_vpoll_disable(struct nm_vport *vp)
 	if (!hw->poll)
 		return;
 	nm_vpoll_stop_threads(hw, hw->npoll);
-	if (hw->na->ops->intr)
-		hw->na->ops->intr(hw->na, true);
+	nm_vpoll_intr(hw, true);
 	nm_vhw_start(hw);	/* pulls every RX ring once */
 }

@@ -3,6 +3,10 @@
 #   nic_macs MODEL           MAC addresses of the guest's NICs of that QEMU model
 #   ifname MAC               interface name with that MAC (names change when a
 #                            driver is reloaded)
+#   carrier_wait DEV         up to 10 s for DEV's link (after a reset);
+#                            false if it did not come
+#   irq_result ST WHAT       result ST WHAT about interrupt counts, with
+#                            /proc/interrupts shown when it fails
 #   irqs DEV                 interrupts of DEV so far, all CPUs (lines named
 #                            DEV, or after its device: virtio0-input.0...)
 #   stack_rx                 frames the host stack took from all NICs so far
@@ -70,6 +74,20 @@ irqs() {
 		for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) n += $i
 		found = 1
 	} END { if (found) print n + 0 }' /proc/interrupts
+}
+
+carrier_wait() {
+	cw_t=0
+	while [ "$(cat /sys/class/net/$1/carrier 2>/dev/null)" != 1 ]; do
+		[ $cw_t -lt 100 ] || return 1
+		sleep 0.1
+		cw_t=$((cw_t + 1))
+	done
+}
+
+irq_result() {
+	result $1 "$2"
+	[ $1 -eq 0 ] || { cat /proc/interrupts >$T/irq; show $T/irq; }
 }
 
 stack_rx() {
@@ -250,12 +268,7 @@ vale_polling() {
 	vale-ctl -a valeP:$1 >$T/vc 2>&1
 	result $? "vale-ctl -a valeP:$1 (native)"
 	admode 0
-	# The attach reset the NIC: its link first.
-	t=0
-	while [ "$(cat /sys/class/net/$1/carrier 2>/dev/null)" != 1 ] && [ $t -lt 50 ]; do
-		sleep 0.2
-		t=$((t + 1))
-	done
+	carrier_wait $1	# the attach reset the NIC: its link first
 	vale-ctl -p valeP:$1 -C 0,1 >$T/vc 2>&1
 	result $? "vale-ctl -p valeP:$1 -C 0,1 (a polling thread on CPU 1)"
 	vale_flow $2 valeP:p 2000 "polling: 2000 frames from $2 through $1 to valeP:p, in order, verified"
@@ -270,11 +283,9 @@ vale_polling() {
 		echo "# $1's interrupt counts: polling $p0 -> $p1, after $vf_i0 -> $vf_i1 (not checked: $why)"
 	else
 		[ -n "$p0" ] && [ -n "$p1" ] && [ $((p1 - p0)) -le 3 ]
-		st=$?
-		result $st "no interrupts from $1 while polled ($p0 -> $p1)"
-		[ $st -eq 0 ] || { cat /proc/interrupts >$T/irq; show $T/irq; }
+		irq_result $? "no interrupts from $1 while polled ($p0 -> $p1)"
 		[ -n "$vf_i0" ] && [ -n "$vf_i1" ] && [ $((vf_i1 - vf_i0)) -gt 100 ]
-		result $? "$1's interrupts on again after -P ($vf_i0 -> $vf_i1)"
+		irq_result $? "$1's interrupts on again after -P ($vf_i0 -> $vf_i1)"
 	fi
 	vale-ctl -d valeP:$1 >$T/vc 2>&1
 	result $? "vale-ctl -d valeP:$1"
@@ -321,9 +332,7 @@ native_suite() {
 		echo "# $E's interrupt counts: $i0 -> $i1 (not checked, see t_native_$2)"
 	else
 		[ -n "$i0" ] && [ -n "$i1" ] && [ $((i1 - i0)) -gt 100 ]
-		st=$?
-		result $st "$E's interrupts woke netmap ($i0 -> $i1)"
-		[ $st -eq 0 ] || { cat /proc/interrupts >$T/irq; show $T/irq; }
+		irq_result $? "$E's interrupts woke netmap ($i0 -> $i1)"
 	fi
 	pair_traffic $E 1 $V 2 2000 "native tx, sizes 60..1514: every byte verified" seq -l 1514 -l 60
 	pair_traffic $V 2 $E 1 2000 "native rx, sizes 60..1514: every byte verified" seq -l 1514 -l 60
