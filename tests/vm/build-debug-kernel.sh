@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Build the debug kernel (KASAN, kmemleak, lockdep, KFENCE) from Debian's
-# linux-source-6.12 and the config fragment shared/kernel/debug.config
-# followed by this project's additions (tests/vm/debug-netmap.config):
+# linux-source-6.12 and the config fragment tests/vm/debug.config (the
+# debugging options on top of tinyconfig) followed by what netmap's tests
+# need (tests/vm/debug-netmap.config):
 # tinyconfig + merge_config.sh -m + olddefconfig, then bzImage and modules.
 # The built tree is cached by (source version, sha of both fragments); a
 # cached rerun takes seconds.
 #
 # usage: build-debug-kernel.sh
-# env:   NETMAP_DEBUG_CONFIG  the fragment (default ../shared/kernel/debug.config
-#                             from the repository root)
+# env:   NETMAP_DEBUG_CONFIG  another base fragment instead of tests/vm/debug.config
 # Result: $NETMAP_TEST_CACHE/kernels/debug.env (see lib.sh).
 set -euo pipefail
 # shellcheck source=tests/vm/lib.sh
@@ -16,9 +16,9 @@ source "$(dirname "$0")/lib.sh"
 
 SRC_PKG=linux-source-6.12
 
-# The shared fragment and ours, in one file named after its contents.
+# The base fragment and ours, in one file named after its contents.
 fragment_path() {
-	local f=${NETMAP_DEBUG_CONFIG:-$NMT_REPO/../shared/kernel/debug.config}
+	local f=${NETMAP_DEBUG_CONFIG:-$NMT_VM_DIR/debug.config}
 	local tmp out
 	[[ -r $f ]] || die "debug config fragment not found: $f (set NETMAP_DEBUG_CONFIG)"
 	mkdir -p "$NMT_CACHE/debug"
@@ -46,7 +46,7 @@ extract_source() { # version dir
 
 # Every line of the fragment must be in .config as written ("is not set"
 # lines may also be satisfied by the option being absent); of an option
-# set twice (ours after the shared one) the last line counts.
+# set twice (ours after the base one) the last line counts.
 verify_config() { # tree fragment
 	local line opt bad=0
 	while IFS= read -r line; do
