@@ -1,5 +1,7 @@
 # netmap for modern Linux: top-level build.
-#   ./configure [options]; make; make apps; make install
+#   ./configure [options]; make (module, libnetmap, apps); make install
+#   make modules / make apps   only the module(s) / only libnetmap and the apps
+#   make clean / make distclean   remove what make built / and what configure wrote
 #   make check   all tests (host, then QEMU guests on Linux 6.12, 6.1 and a debug kernel)
 #   make demo    pkt-gen over a netmap pipe in a 6.12 guest
 #   make bench   benchmarks in a 6.12 guest
@@ -8,38 +10,44 @@
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PREFIX ?= /usr/local
 DESTDIR ?=
+INSTALL_MOD_PATH ?= $(DESTDIR)
 
-APPS := apps/pkt-gen apps/bridge apps/vale-ctl
+# Every app unless ./configure --apps or --no-apps chose (config.mk sets APPS).
+APPS ?= $(patsubst %/Makefile,%,$(wildcard apps/*/Makefile))
+# ./configure --cc: the compiler for kbuild, libnetmap and the apps.
+NM_CC_ARG := $(if $(NM_CC),CC=$(NM_CC))
 HEADERS := include/net/netmap.h include/net/netmap_legacy.h \
 	   include/net/netmap_user.h include/net/netmap_virt.h
 
-.PHONY: all modules apps lib install install-modules install-headers \
-	install-apps check demo bench clean
+.PHONY: $(APPS) all modules apps lib install install-modules install-headers \
+	install-apps check demo bench clean distclean
 
-all: modules
+all: modules apps
 
 modules:
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/kernel modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kernel $(NM_CC_ARG) modules
 
 lib:
-	$(MAKE) -C lib/libnetmap
+	$(MAKE) -C lib/libnetmap $(NM_CC_ARG)
 
-apps: lib
-	for d in $(APPS); do $(MAKE) -C $$d || exit 1; done
+apps: lib $(APPS)
+
+$(APPS): lib
+	$(MAKE) -C $@ $(NM_CC_ARG)
 
 install: install-modules install-headers install-apps
 
 install-modules:
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/kernel INSTALL_MOD_PATH=$(DESTDIR) modules_install
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kernel INSTALL_MOD_PATH=$(INSTALL_MOD_PATH) modules_install
 
 install-headers:
 	install -d $(DESTDIR)$(PREFIX)/include/net
 	install -m 0644 $(HEADERS) $(DESTDIR)$(PREFIX)/include/net/
 
 install-apps: apps
-	$(MAKE) -C lib/libnetmap install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+	$(MAKE) -C lib/libnetmap $(NM_CC_ARG) install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
 	for d in $(APPS); do \
-		$(MAKE) -C $$d install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) || exit 1; \
+		$(MAKE) -C $$d $(NM_CC_ARG) install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) || exit 1; \
 	done
 
 check:
@@ -57,4 +65,12 @@ bench:
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/kernel clean
 	-$(MAKE) -C lib/libnetmap clean
-	-for d in $(APPS); do $(MAKE) -C $$d clean; done
+	-for d in $(wildcard apps/*/Makefile); do $(MAKE) -C $$(dirname $$d) clean; done
+
+# Also what ./configure wrote: the tree is as cloned again (the kernel's
+# clean needs no build directory here: kbuild's own files go by name).
+distclean: clean
+	rm -rf config.mk kernel/drivers-build
+	find kernel \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod' \
+		-o -name '*.mod.c' -o -name 'modules.order' -o -name 'Module.symvers' \
+		-o -name '.*.d' \) -delete
