@@ -101,21 +101,12 @@ static int nm_req_pools_info(struct nmreq_header *hdr,
 {
 	static const u32 none[NR_TXRX];
 	struct nm_adapter *na;
-	struct nm_mem *mem;
 	int err;
 
-	if (!hdr->nr_name[0]) {
-		mem = nm_mem_find(pi->nr_mem_id ? pi->nr_mem_id : NM_MEM_GLOBAL_ID);
-		if (!mem)
-			return -EINVAL;
-		err = nm_mem_activate(mem);
-		if (!err) {
-			nm_mem_pools_info(mem, pi);
-			nm_mem_deactivate(mem);
-		}
-		nm_mem_put(mem);
-		return err;
-	}
+	/*
+	 * Always a port's region, as upstream: unlike PORT_INFO_GET, an empty
+	 * name names no region and fails the lookup (ENXIO).
+	 */
 	mutex_lock(&nm_lock);
 	err = nm_lookup(hdr, pi->nr_mem_id, none, none, &na);
 	if (!err) {

@@ -595,6 +595,11 @@ static void pools_info_tests(void)
 
 	is_err(nmt_pools_info(NOSUCH_IF, 0, &pi), ENXIO,
 	       "POOLS_INFO_GET on a nonexistent interface -> ENXIO");
+	/* no port, no region: upstream refuses where PORT_INFO_GET answers */
+	is_err(nmt_pools_info("", 0, &pi), ENXIO,
+	       "POOLS_INFO_GET with an empty name -> ENXIO");
+	is_err(nmt_pools_info("", 1, &pi), ENXIO,
+	       "POOLS_INFO_GET with an empty name and mem id 1 -> ENXIO");
 
 	err = nmt_pools_info("cpo{1", 0, &pi);
 	if (!is_err(err, 0, "POOLS_INFO_GET on a pipe"))
