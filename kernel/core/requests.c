@@ -24,7 +24,7 @@ static int nm_req_register(struct nm_priv *priv, struct nmreq_header *hdr,
 			   struct nmreq_register *reg, struct nm_opts *opts)
 {
 	/*
-	 * Any option that is not consumed fails the request (fact sheet 5.2):
+	 * Any option that is not consumed fails the request (ABI.md §6.2 step 4):
 	 * check before binding so that nothing has to be undone.
 	 */
 	if (nm_opts_unconsumed(opts, BIT(NETMAP_REQ_OPT_OFFSETS)))
@@ -32,7 +32,7 @@ static int nm_req_register(struct nm_priv *priv, struct nmreq_header *hdr,
 	return nm_bind(priv, hdr, reg, opts);
 }
 
-/* Region info for an empty port name (fact sheet 5.5). */
+/* Region info for an empty port name (ABI.md §6.5). */
 static int nm_region_info(u16 id, u64 *memsize, u16 *mem_id)
 {
 	struct nm_mem *mem = nm_mem_find(id ? id : NM_MEM_GLOBAL_ID);
@@ -164,7 +164,7 @@ int nm_ctrl_dispatch(struct nm_priv *priv, struct nmreq_header *hdr,
 	case NETMAP_REQ_PORT_HDR_SET:
 		return nm_req_port_hdr(hdr, body, true);
 	case NETMAP_REQ_CSB_ENABLE:
-		/* Nothing to do on an unbound fd (fact sheet 5.3). */
+		/* Nothing to do on an unbound fd (ABI.md §6.3). */
 		return nm_priv_bound(priv) ? -EOPNOTSUPP : 0;
 	case NETMAP_REQ_SYNC_KLOOP_START:
 	case NETMAP_REQ_SYNC_KLOOP_STOP:
