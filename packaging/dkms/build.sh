@@ -77,6 +77,7 @@ main() {
 	[[ $krel =~ ^([0-9]+)\.([0-9]+) ]] || die "cannot tell the series of kernel $krel"
 	series="${BASH_REMATCH[1]}.${BASH_REMATCH[2]}"
 	[[ -f $kdir/Makefile ]] || die "no kernel build tree at $kdir (install the kernel's headers)"
+	clean
 	drivers=$(conf_value DRIVERS | tr ',' ' ')
 	drivers=$(echo $drivers)	# trimmed, one space between groups
 	if [[ -n $drivers ]]; then
@@ -96,7 +97,6 @@ main() {
 	else
 		msg "kernel $krel: netmap.ko (no DRIVERS in $CONF)"
 	fi
-	clean
 	./configure --kernel-dir="$kdir" "${args[@]}"
 	make -C "$kdir" M="$PWD/kernel" -j"$(nproc)" modules
 }
