@@ -46,7 +46,7 @@ extract_sources() { # tarball groups...
 	[[ -n $top ]] || die "$tarball: cannot list it"
 	members=("$top/Makefile")
 	for g in "$@"; do
-		[[ -f drivers/$g/sources ]] || die "unknown driver '$g' in $CONF (known: $(ls drivers | tr '\n' ' '))"
+		[[ -f drivers/$g/sources ]] || die "unknown driver '$g' in $CONF (known: $(cd drivers && echo *))"
 		while read -r f; do
 			members+=("$top/${f#\?}")
 		done < <(grep -v '^#' "drivers/$g/sources")
@@ -78,15 +78,15 @@ main() {
 	series="${BASH_REMATCH[1]}.${BASH_REMATCH[2]}"
 	[[ -f $kdir/Makefile ]] || die "no kernel build tree at $kdir (install the kernel's headers)"
 	clean
-	drivers=$(conf_value DRIVERS | tr ',' ' ')
-	drivers=$(echo $drivers)	# trimmed, one space between groups
+	local groups=()
+	read -ra groups <<<"$(conf_value DRIVERS | tr ',' ' ')"
+	drivers="${groups[*]}"	# trimmed, one space between groups
 	if [[ -n $drivers ]]; then
 		ksrc=$(conf_value KERNEL_SOURCES)
 		ksrc=${ksrc:-/usr/src/linux-source-@SERIES@.tar.xz}
 		ksrc=${ksrc//@SERIES@/$series}
 		if [[ -f $ksrc ]]; then
-			# shellcheck disable=SC2086
-			extract_sources "$ksrc" $drivers
+			extract_sources "$ksrc" "${groups[@]}"
 			ksrc=$PWD/$EXTRACT
 		fi
 		[[ -f $ksrc/Makefile ]] || die "KERNEL_SOURCES=$ksrc (from $CONF): no kernel tree or tarball there"

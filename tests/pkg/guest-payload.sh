@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Guest side of the package test (tests/pkg/pkg.sh guest), after COUNT=N
 # and VERSION=V in /payload.sh: netmap.ko is the one DKMS built in the chroot, and
 # /usr/bin holds the netmap-tools pkt-gen and nm_pc_open (built there with

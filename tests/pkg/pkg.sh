@@ -73,7 +73,7 @@ step_debs() {
 		grep -q " ./$f$" <<<"$tools" || die "netmap-tools has no /$f"
 	done
 	! grep -q 'udev/rules.d' <<<"$tools" || die "netmap-tools installs an active udev rule"
-	echo "built: $(cd "$DEBS" && ls ./*.deb | tr '\n' ' ')"
+	echo "built:" "$DEBS"/*.deb
 }
 
 # --- lintian ------------------------------------------------------------
@@ -160,7 +160,7 @@ step_install() {
 	in_root dkms status netmap
 	for s in "${KERNELS[@]}"; do
 		krel=$(krel_of "$s")
-		in_root dkms status -m netmap -v "$VERSION" -k "$krel" | grep -q ': installed' ||
+		grep -q ': installed' <<<"$(in_root dkms status -m netmap -v "$VERSION" -k "$krel")" ||
 			die "dpkg -i: DKMS did not install netmap for $krel"
 		check_module "$krel" "/lib/modules/$krel/updates/dkms/netmap.ko"
 		# Without /etc/netmap/dkms.conf: netmap.ko alone.
@@ -187,9 +187,13 @@ step_drivers() {
 	in_root dpkg -i /tmp/linux-source.deb
 	rm -f "$ROOT/tmp/linux-source.deb"
 	[[ -f $ROOT/usr/src/linux-source-6.12.tar.xz ]] || die "linux-source-6.12 has no /usr/src/linux-source-6.12.tar.xz"
+	# As README.md says: remove the build, change the file, install again
+	# (DKMS judges a build by the modules dkms.conf lists, drivers included).
+	rm -f "$ROOT/etc/netmap/dkms.conf"
+	in_root dkms remove "netmap/$VERSION" -k "$krel"
+	[[ ! -e $ROOT/lib/modules/$krel/updates/dkms/netmap.ko ]] || die "dkms remove left netmap.ko for $krel"
 	mkdir -p "$ROOT/etc/netmap"
 	printf '# written by tests/pkg/pkg.sh\nDRIVERS="realtek e1000 virtio_net veth"\n' >"$ROOT/etc/netmap/dkms.conf"
-	in_root dkms remove "netmap/$VERSION" -k "$krel"
 	in_root dkms install "netmap/$VERSION" -k "$krel"
 	for m in "${mods[@]}"; do
 		check_module "$krel" "/lib/modules/$krel/updates/dkms/$m.ko"
@@ -214,8 +218,9 @@ step_pkgconfig() {
 	in_root sh -c 'cc -Wall -Wextra -Werror -O2 -o /usr/bin/nm_pc_open /tmp/nm_pc_open.c $(pkg-config --cflags --libs libnetmap)'
 	# libnetmap is static: the program needs only libc (and the loader).
 	in_root ldd /usr/bin/nm_pc_open
-	! in_root ldd /usr/bin/nm_pc_open | grep -q netmap || die "nm_pc_open links a shared libnetmap"
-	in_root nm /usr/bin/nm_pc_open | grep -q ' T nmport_open$' || die "nm_pc_open does not contain nmport_open"
+	! grep -q netmap <<<"$(in_root ldd /usr/bin/nm_pc_open)" || die "nm_pc_open links a shared libnetmap"
+	# (Outputs read whole: grep -q on a pipe would cut it, and pipefail fail.)
+	grep -q ' T nmport_open$' <<<"$(in_root nm /usr/bin/nm_pc_open)" || die "nm_pc_open does not contain nmport_open"
 	in_root ldd /usr/bin/pkt-gen
 }
 
@@ -224,7 +229,7 @@ step_guest() {
 	local gwork="$PKG_WORK/guest" payload rc=0
 	fetch_kernels
 	[[ -f $PKG_WORK/netmap-6.12.ko ]] || die "no DKMS-built netmap.ko (run the install step)"
-	in_root dpkg -S /usr/bin/pkt-gen | grep -q '^netmap-tools:' || die "/usr/bin/pkt-gen is not netmap-tools'"
+	grep -q '^netmap-tools:' <<<"$(in_root dpkg -S /usr/bin/pkt-gen)" || die "/usr/bin/pkt-gen is not netmap-tools'"
 	[[ -x $ROOT/usr/bin/nm_pc_open ]] || die "no nm_pc_open in the chroot (run the pkgconfig step)"
 	mkdir -p "$gwork"
 	payload="$gwork/payload.sh"

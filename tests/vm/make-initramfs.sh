@@ -175,8 +175,8 @@ add_root_bin() { # root sysroot path
 	LC_ALL=C chroot "$sys" ldd "$path" >"$WORKDIR/ldd" || die "ldd $path in $sys failed"
 	! grep -q 'not found' "$WORKDIR/ldd" || die "ldd $path in $sys: a library is missing"
 	while read -r lib; do
-		real=$(chroot "$sys" readlink -f "$lib") && [[ -r $sys$real ]] ||
-			die "ldd $path in $sys: cannot read $lib"
+		real=$(chroot "$sys" readlink -f "$lib") || die "ldd $path in $sys: no $lib"
+		[[ -r $sys$real ]] || die "ldd $path in $sys: cannot read $lib"
 		mkdir -p "$root$(dirname "$lib")"
 		cp "$sys$real" "$root$lib"
 	done < <(awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' "$WORKDIR/ldd")
