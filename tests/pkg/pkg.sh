@@ -13,6 +13,8 @@
 #              drivers from the tarball and puts them in updates/
 #   pkgconfig  a libnetmap program built and linked in the chroot with
 #              pkg-config --cflags --libs libnetmap
+#   dkmsmake   netmap-dkms purged, make dkms-install from a copy of the tree
+#              installs netmap.ko for 6.12, make dkms-uninstall removes it
 #   guest      a 6.12 guest boots with the DKMS netmap.ko and moves COUNT
 #              frames over a netmap pipe with the package's pkt-gen; writes
 #              WORK/pkg/guest/run/result
@@ -224,6 +226,40 @@ step_pkgconfig() {
 	in_root ldd /usr/bin/pkt-gen
 }
 
+# --- dkmsmake ---------------------------------------------------------------
+# make dkms-install / dkms-uninstall from a copy of the tree, in the chroot
+# once netmap-dkms is purged (the same module name and version).
+step_dkmsmake() {
+	local krel tree=/tmp/tree out
+	fetch_kernels
+	krel=$(krel_of 6.12)
+	trap umount_all EXIT
+	mount_sys
+	mount_kernel 6.12
+	in_root dpkg --purge netmap-dkms
+	[[ ! -e $ROOT/usr/src/netmap-$VERSION && -z $(in_root dkms status netmap) ]] ||
+		die "dpkg --purge netmap-dkms left netmap in DKMS or /usr/src"
+	rm -rf "${ROOT:?}$tree"
+	mkdir -p "$ROOT$tree"
+	if git -C "$NMT_REPO" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		(cd "$NMT_REPO" && git ls-files -z --cached --others --exclude-standard |
+			while IFS= read -r -d '' f; do [[ -e $f ]] && printf '%s\0' "$f"; done |
+			cpio -0 -pdm --quiet "$ROOT$tree")
+	else
+		(cd "$NMT_REPO" && tar --exclude=./build --exclude=./.git -cf - .) | tar -C "$ROOT$tree" -xf -
+	fi
+	in_root make -C "$tree" dkms-install DKMS_KERNEL="$krel"
+	out=$(in_root dkms status -m netmap -v "$VERSION" -k "$krel")
+	echo "$out"
+	grep -q ': installed' <<<"$out" || die "make dkms-install did not install netmap for $krel"
+	check_module "$krel" "/lib/modules/$krel/updates/dkms/netmap.ko"
+	in_root make -C "$tree" dkms-uninstall
+	[[ -z $(in_root dkms status netmap) && ! -e $ROOT/usr/src/netmap-$VERSION &&
+		! -e $ROOT/lib/modules/$krel/updates/dkms/netmap.ko ]] ||
+		die "make dkms-uninstall left netmap behind"
+	rm -rf "${ROOT:?}$tree"
+}
+
 # --- guest ---------------------------------------------------------------
 step_guest() {
 	local gwork="$PKG_WORK/guest" payload rc=0
@@ -256,7 +292,7 @@ main() {
 	DEBS="$PKG_WORK/debs"
 	mkdir -p "$PKG_WORK"
 	case $step in
-	debs | lintian | chroot | install | drivers | pkgconfig | guest) "step_$step" ;;
+	debs | lintian | chroot | install | drivers | pkgconfig | dkmsmake | guest) "step_$step" ;;
 	*) die "unknown step '$step'" ;;
 	esac
 }
