@@ -74,3 +74,32 @@ distclean: clean
 	find kernel \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod' \
 		-o -name '*.mod.c' -o -name 'modules.order' -o -name 'Module.symvers' \
 		-o -name '.*.d' \) -delete
+
+# ---- Packaging (packaging/, debian/): DKMS and Debian packages ----
+#   make dkms-install [DKMS_KERNEL=REL]   sources to /usr/src/netmap-VERSION,
+#                                 dkms add, build and install (netmap.ko, and
+#                                 the drivers /etc/netmap/dkms.conf names)
+#   make dkms-uninstall           dkms remove, sources removed
+#   make dkms-src DESTDIR=...     only the sources, under DESTDIR/usr/src
+#   make deb [DEB_OUT=DIR]        netmap-dkms, libnetmap-dev, netmap-tools .debs
+#                                 built from a clean copy (default build/deb)
+VERSION := $(shell cat $(CURDIR)/VERSION)
+DKMS_SRC = $(DESTDIR)/usr/src/netmap-$(VERSION)
+DEB_OUT ?= $(CURDIR)/build/deb
+
+.PHONY: dkms-src dkms-install dkms-uninstall deb
+
+dkms-src:
+	packaging/dkms/install-src.sh $(DKMS_SRC)
+
+dkms-install:
+	$(MAKE) dkms-src DESTDIR=
+	dkms status -m netmap -v $(VERSION) | grep -q . || dkms add -m netmap -v $(VERSION)
+	dkms install -m netmap -v $(VERSION) $(if $(DKMS_KERNEL),-k $(DKMS_KERNEL))
+
+dkms-uninstall:
+	-dkms remove -m netmap -v $(VERSION) --all
+	rm -rf /usr/src/netmap-$(VERSION)
+
+deb:
+	packaging/deb/build.sh $(DEB_OUT)

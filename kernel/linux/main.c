@@ -171,4 +171,8 @@ module_init(nm_init);
 module_exit(nm_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("netmap: fast packet I/O from userspace");
-MODULE_VERSION("0.1");
+/* NM_VERSION: the top-level VERSION file, passed by Kbuild. */
+#ifndef NM_VERSION
+#define NM_VERSION "unknown"
+#endif
+MODULE_VERSION(NM_VERSION);

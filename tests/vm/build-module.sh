@@ -21,7 +21,7 @@ main() {
 	mkdir -p "$out"
 	rm -rf "$copy" "$out/netmap.ko" "$out/drivers"
 	mkdir -p "$copy"
-	cp -a "$src/kernel" "$src/include" "$src/configure" "$src/drivers" "$copy/"
+	cp -a "$src/kernel" "$src/include" "$src/configure" "$src/drivers" "$src/VERSION" "$copy/"
 	rm -rf "$copy/kernel/drivers-build"
 	# Called from "make check": the outer make's flags are not for kbuild.
 	unset MAKEFLAGS MFLAGS MAKELEVEL

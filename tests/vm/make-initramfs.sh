@@ -8,17 +8,19 @@
 #          [--driver-ko FILE]... (netmap-enabled drivers, put in /lib/netmap)
 #          [--tests DIR [--filter GLOB[,GLOB...]]] [--payload SCRIPT]
 #          [--bin FILE]... [--modules NAME[,NAME...]] [--timeout SECS]
-#          [--nics MODEL[,MODEL...]]
+#          [--nics MODEL[,MODEL...]] [--root-bin SYSROOT:PATH]...
 # --nics names the QEMU NIC models the guest will have (see run-guest.sh):
 # their drivers' modules are loaded, and /init waits for the interfaces.
+# --root-bin puts the dynamically linked program PATH of the system tree
+# SYSROOT (a chroot) at PATH, with the libraries it needs from SYSROOT.
 set -euo pipefail
 # shellcheck source=tests/vm/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 OUT='' KO='' DRIVER_KOS=() KERNEL='' TESTS='' FILTER='' PAYLOAD='' MODULES='' TIMEOUT=300 NICS=''
-BINS=()
+BINS=() ROOT_BINS=()
 
-usage() { sed -n '2,13s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+usage() { sed -n '2,15s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 
 parse_args() {
 	while (($#)); do
@@ -34,6 +36,7 @@ parse_args() {
 		--modules) MODULES=$2 ;;
 		--timeout) TIMEOUT=$2 ;;
 		--nics) NICS=$2 ;;
+		--root-bin) ROOT_BINS+=("$2") ;;
 		*) usage ;;
 		esac
 		shift 2 || usage
@@ -162,6 +165,23 @@ add_dyn_bin() { # root path: a dynamically linked program and its libraries
 	done < <(awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' "$WORKDIR/ldd")
 }
 
+# A program of a chroot and the libraries its own ldd lists, at the same
+# paths; symbolic links are resolved inside the chroot.
+add_root_bin() { # root sysroot path
+	local root=$1 sys=$2 path=$3 lib real
+	[[ -x $sys$path ]] || die "--root-bin: no executable $path in $sys"
+	mkdir -p "$root$(dirname "$path")"
+	cp "$sys$(chroot "$sys" readlink -f "$path")" "$root$path"
+	LC_ALL=C chroot "$sys" ldd "$path" >"$WORKDIR/ldd" || die "ldd $path in $sys failed"
+	! grep -q 'not found' "$WORKDIR/ldd" || die "ldd $path in $sys: a library is missing"
+	while read -r lib; do
+		real=$(chroot "$sys" readlink -f "$lib") || die "ldd $path in $sys: no $lib"
+		[[ -r $sys$real ]] || die "ldd $path in $sys: cannot read $lib"
+		mkdir -p "$root$(dirname "$lib")"
+		cp "$sys$real" "$root$lib"
+	done < <(awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' "$WORKDIR/ldd")
+}
+
 write_config() { # root
 	mkdir -p "$1/etc"
 	{
@@ -190,6 +210,10 @@ populate() { # root
 	add_dyn_bin "$root" /sbin/ethtool
 	[[ -n $TESTS ]] && add_tests "$root"
 	[[ -n $PAYLOAD ]] && cp "$PAYLOAD" "$root/payload.sh"
+	for bin in "${ROOT_BINS[@]}"; do
+		[[ $bin == *:/* ]] || die "--root-bin $bin: give SYSROOT:/PATH"
+		add_root_bin "$root" "${bin%%:/*}" "/${bin#*:/}"
+	done
 	for bin in "${BINS[@]}"; do
 		[[ -x $bin ]] || die "--bin $bin: not an executable file"
 		need_static "$bin"

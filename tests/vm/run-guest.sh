@@ -19,6 +19,10 @@
 #   --drivers LIST         netmap-enabled drivers built for the kernel and
 #                          put in the guest's /lib/netmap (default: realtek,e1000,virtio_net,veth;
 #                          '' for none); see ./configure --drivers
+#   --ko FILE              boot with this netmap.ko (e.g. one DKMS built)
+#                          instead of building one; no native drivers then
+#   --root-bin SYSROOT:PATH  add a dynamically linked program of a chroot at
+#                          PATH, with its libraries (repeatable)
 #   --timeout SECS         per test program (default 300)
 #   --guest-timeout SECS   hard limit for the whole guest (default 1200)
 #   --qemu-args "ARGS"     extra QEMU arguments (e.g. NICs)
@@ -32,10 +36,10 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 KERNEL='' SRC='' WORK='' TIMEOUT=300 GUEST_TIMEOUT=1200 QEMU_ARGS='' BOOT_FLAGS=() NICS=''
-VMLINUZ='' KBUILD='' MODTREE='' NATIVE_DRIVERS=realtek,e1000,virtio_net,veth
+VMLINUZ='' KBUILD='' MODTREE='' NATIVE_DRIVERS=realtek,e1000,virtio_net,veth PREBUILT_KO=''
 INITRD_ARGS=()
 
-usage() { sed -n '2,26s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+usage() { sed -n '2,30s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 
 parse_args() {
 	while (($#)); do
@@ -45,7 +49,8 @@ parse_args() {
 		--vmlinuz) VMLINUZ=$2 ;;
 		--kbuild) KBUILD=$2 ;;
 		--modules-tree) MODTREE=$2 ;;
-		--tests | --filter | --payload | --bin | --modules) INITRD_ARGS+=("$1" "$2") ;;
+		--tests | --filter | --payload | --bin | --modules | --root-bin) INITRD_ARGS+=("$1" "$2") ;;
+		--ko) PREBUILT_KO=$2 ;;
 		--timeout) TIMEOUT=$2 ;;
 		--guest-timeout) GUEST_TIMEOUT=$2 ;;
 		--qemu-args) QEMU_ARGS=$2 ;;
@@ -93,11 +98,20 @@ main() {
 	nmt_load_kernel "$KERNEL"
 	mkdir -p "$WORK"
 	rm -rf "$WORK/run"
-	msg "[$KERNEL] building netmap.ko for $NMT_KREL"
+	local drv=() ko dko=() dsrc
+	if [[ -n $PREBUILT_KO ]]; then
+		[[ -r $PREBUILT_KO ]] || build_failed "--ko $PREBUILT_KO: no such file"
+		msg "[$KERNEL] using $PREBUILT_KO"
+		mkdir -p "$WORK/module"
+		rm -rf "$WORK/module/drivers"
+		cp "$PREBUILT_KO" "$WORK/module/netmap.ko"
+		NATIVE_DRIVERS=''
+	else
+		msg "[$KERNEL] building netmap.ko for $NMT_KREL"
+	fi
 	# The netmap-enabled drivers, from the sources of the same kernel: the
 	# Debian package's for a stock kernel, the debug kernel's own tree
 	# (drivers its config does not enable are left out by their Kbuild).
-	local drv=() ko dko=() dsrc
 	if [[ -n $NATIVE_DRIVERS ]]; then
 		case $NMT_KIND in
 		stock) dsrc=$("$NMT_VM_DIR/driver-sources.sh" "$NMT_KNAME") ||
@@ -107,8 +121,10 @@ main() {
 		esac
 		[[ -z $dsrc ]] || drv=("$dsrc" "$NATIVE_DRIVERS")
 	fi
-	"$NMT_VM_DIR/build-module.sh" "$SRC" "$NMT_KBUILD" "$WORK/module" "${drv[@]}" ||
-		build_failed "build netmap.ko for $NMT_KREL"
+	if [[ -z $PREBUILT_KO ]]; then
+		"$NMT_VM_DIR/build-module.sh" "$SRC" "$NMT_KBUILD" "$WORK/module" "${drv[@]}" ||
+			build_failed "build netmap.ko for $NMT_KREL"
+	fi
 	for ko in "$WORK"/module/drivers/*.ko; do
 		[[ -f $ko ]] && dko+=(--driver-ko "$ko")
 	done
