@@ -162,6 +162,8 @@ static int nm_ring_create(struct nm_kring *k)
 	k->pipe_tail = k->hwtail;
 	k->offset_mask = 0;
 	k->offset_max = 0;
+	k->nbufs = nm_mem_nbufs(mem);
+	k->bufsz = bufsz;
 	k->stopped = false;
 	ring->head = 0;
 	ring->cur = 0;

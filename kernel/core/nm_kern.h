@@ -74,6 +74,13 @@ struct nm_kring {
 
 	u64 offset_mask;		/* 0 unless offsets were negotiated */
 	u64 offset_max;
+	/*
+	 * The region's buffer count and size, copied when the ring object is
+	 * created (the region is active, so they cannot change while the
+	 * ring exists): slot validation without calls into mem.c.
+	 */
+	u32 nbufs;
+	u32 bufsz;
 
 	struct mutex sync_lock;
 	bool stopped;			/* port going away: syncs fail (EIO) */
@@ -337,7 +344,27 @@ int nm_ioctl_sync(struct nm_priv *priv, enum nm_txrx t);
 __poll_t nm_poll(struct nm_priv *priv, struct file *file, poll_table *wait);
 int nm_txsync(struct nm_kring *kring, int flags);
 int nm_rxsync(struct nm_kring *kring, int flags);
-void nm_slot_sanitize(struct nm_kring *k, struct netmap_slot *s);
+
+/* true if @idx may be in a slot: inside the region, not reserved 0 or 1 */
+static inline bool nm_kring_buf_ok(const struct nm_kring *k, u32 idx)
+{
+	return idx >= 2 && idx < k->nbufs;
+}
+
+/*
+ * Sanitise one slot before a port hands it on: a buffer index outside the
+ * region becomes the reserved buffer 0, an overlong length is clamped.
+ */
+static inline void nm_slot_sanitize(const struct nm_kring *k,
+				    struct netmap_slot *s)
+{
+	if (unlikely(!nm_kring_buf_ok(k, s->buf_idx))) {
+		s->buf_idx = 0;
+		s->len = 0;
+	} else if (unlikely(s->len > k->bufsz)) {
+		s->len = k->bufsz;
+	}
+}
 
 /* fwd.c: transparent mode (NR_FORWARD / NS_FORWARD) */
 bool nm_fwd_enabled(const struct nm_kring *k);

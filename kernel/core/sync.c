@@ -53,23 +53,6 @@ static void nm_ring_reinit(struct nm_kring *k, u32 head, u32 cur, u32 tail)
 	k->rtail = tail;
 }
 
-/*
- * Sanitise one slot before a port hands it on: a buffer index outside the
- * region becomes the reserved buffer 0, an overlong length is clamped.
- */
-void nm_slot_sanitize(struct nm_kring *k, struct netmap_slot *s)
-{
-	struct nm_mem *mem = k->na->mem;
-	u32 bufsz = nm_mem_buf_size(mem);
-
-	if (unlikely(!nm_mem_buf_valid(mem, s->buf_idx))) {
-		s->buf_idx = 0;
-		s->len = 0;
-	} else if (unlikely(s->len > bufsz)) {
-		s->len = bufsz;
-	}
-}
-
 /* Call with k->sync_lock held. Returns 0, -EINVAL after a reinit, or -EIO. */
 int nm_txsync(struct nm_kring *k, int flags)
 {
