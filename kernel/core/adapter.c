@@ -162,8 +162,7 @@ static int nm_ring_create(struct nm_kring *k)
 	k->pipe_tail = k->hwtail;
 	k->offset_mask = 0;
 	k->offset_max = 0;
-	k->nbufs = nm_mem_nbufs(mem);
-	k->bufsz = bufsz;
+	nm_mem_buf_view(mem, &k->bufs);
 	k->stopped = false;
 	ring->head = 0;
 	ring->cur = 0;

@@ -75,12 +75,11 @@ struct nm_kring {
 	u64 offset_mask;		/* 0 unless offsets were negotiated */
 	u64 offset_max;
 	/*
-	 * The region's buffer count and size, copied when the ring object is
-	 * created (the region is active, so they cannot change while the
-	 * ring exists): slot validation without calls into mem.c.
+	 * The region's buffers, copied when the ring object is created (the
+	 * region is active, so they cannot change while the ring exists):
+	 * slot validation and buffer addresses without calls into mem.c.
 	 */
-	u32 nbufs;
-	u32 bufsz;
+	struct nm_buf_view bufs;
 
 	struct mutex sync_lock;
 	bool stopped;			/* port going away: syncs fail (EIO) */
@@ -348,7 +347,13 @@ int nm_rxsync(struct nm_kring *kring, int flags);
 /* true if @idx may be in a slot: inside the region, not reserved 0 or 1 */
 static inline bool nm_kring_buf_ok(const struct nm_kring *k, u32 idx)
 {
-	return idx >= 2 && idx < k->nbufs;
+	return idx >= 2 && idx < k->bufs.total;
+}
+
+/* Kernel address of buffer @idx of @k's region (buffer 0 if out of range). */
+static inline void *nm_kring_buf(const struct nm_kring *k, u32 idx)
+{
+	return nm_buf_addr(&k->bufs, idx);
 }
 
 /*
@@ -361,8 +366,8 @@ static inline void nm_slot_sanitize(const struct nm_kring *k,
 	if (unlikely(!nm_kring_buf_ok(k, s->buf_idx))) {
 		s->buf_idx = 0;
 		s->len = 0;
-	} else if (unlikely(s->len > k->bufsz)) {
-		s->len = k->bufsz;
+	} else if (unlikely(s->len > k->bufs.size)) {
+		s->len = k->bufs.size;
 	}
 }
 

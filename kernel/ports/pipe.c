@@ -101,8 +101,8 @@ static int nm_pipe_txsync(struct nm_kring *k, int flags)
 			s.buf_idx = 0;
 			s.len = 0;
 			tslot[i].len = 0;
-		} else if (unlikely(s.len > k->bufsz)) {
-			s.len = k->bufsz;
+		} else if (unlikely(s.len > k->bufs.size)) {
+			s.len = k->bufs.size;
 			tslot[i].len = s.len;
 		}
 		s.flags = (s.flags & NS_MOREFRAG) | NS_BUF_CHANGED;
