@@ -16,15 +16,17 @@
 # in /proc/stat over the runs / frames received).
 #
 # usage: bench/ab.sh [--rounds N] [--count N] [--rows 'ROW ...'] [--perf ROW]
-#        [--work DIR]
+#        [--work DIR] [--icount]
 #   defaults: 3 rounds, 1000000 frames, every row; --perf adds one run of
 #   ROW per module under perf record -a (the host's perf, in the guest) and
-#   prints its profile
+#   prints its profile; --icount runs the guest with QEMU's -icount shift=0
+#   (one instruction, one ns of guest time; single-threaded TCG): rates and
+#   CPU times count instructions, deterministic whatever the host's load
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-ROUNDS=3 COUNT=1000000 ROWS='' PERF_ROW='' WORK=''
+ROUNDS=3 COUNT=1000000 ROWS='' PERF_ROW='' WORK='' QARGS=''
 parse() {
 	while (($#)); do
 		case $1 in
@@ -33,7 +35,9 @@ parse() {
 		--rows) ROWS=$2 ;;
 		--perf) PERF_ROW=$2 ;;
 		--work) WORK=$2 ;;
-		*) sed -n '2,22s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+		--icount) QARGS='-icount shift=0,align=off,sleep=off'
+			export NMT_QEMU_ACCEL=tcg,thread=single; shift; continue ;;
+		*) sed -n '2,25s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 		esac
 		shift 2 || die "$1 needs a value"
 	done
@@ -148,7 +152,7 @@ main() {
 	# Values with spaces go in after the settings line by line.
 	sed -i "2i MODS='$mods'\nROWS='$ROWS'" "$payload"
 	"$NMT_VM_DIR/run-guest.sh" 6.12 --src "$NMT_REPO" --payload "$payload" --bin "$pktgen" \
-		"${bins[@]}" --modules veth --drivers '' --plain --timeout 7200 --guest-timeout 7200 --work "$work" >&2 || true
+		"${bins[@]}" --modules veth --drivers '' ${QARGS:+--qemu-args "$QARGS"} --plain --timeout 7200 --guest-timeout 7200 --work "$work" >&2 || true
 	tr -d '\r' <"$work/run/tests.log" | sed -n '/^== perf /,/^== round/p' | grep -v '^== round' || true
 	tr -d '\r' <"$work/run/tests.log" | grep '^@@ab ' >"$work/ab" || die "no results (see $work/run/tests.log)"
 	report "$work/ab" "$mods"
