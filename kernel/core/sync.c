@@ -169,13 +169,30 @@ int nm_ioctl_sync(struct nm_priv *priv, enum nm_txrx t)
 }
 
 /*
- * poll(): the syncs happen here (fact sheet 4.8). Every bound ring's wait
- * queue is registered before looking at the rings, so a wake-up between the
- * check and the sleep is never lost.
+ * Some epoll instance watches @file. epoll registers on the wait queues only
+ * once (EPOLL_CTL_ADD), and EPOLL_CTL_MOD may ask for the other direction
+ * later without registering again. The epoll item is linked to the file
+ * before that first poll.
+ */
+static bool nm_file_epolled(struct file *file)
+{
+#ifdef CONFIG_EPOLL
+	return READ_ONCE(file->f_ep);
+#else
+	return false;
+#endif
+}
+
+/*
+ * poll(): the syncs happen here (fact sheet 4.8). The wait queues are
+ * registered before looking at the rings, so a wake-up between the check
+ * and the sleep is never lost: those of the rings of the directions asked
+ * for (a receiver's poll stays off its TX rings' queues), of every bound
+ * ring when no direction is asked for or when epoll watches the file.
  */
 __poll_t nm_poll(struct nm_priv *priv, struct file *file, poll_table *wait)
 {
-	bool want_tx, want_rx;
+	bool want_tx, want_rx, all;
 	__poll_t revents = 0;
 	__poll_t events;
 	enum nm_txrx t;
@@ -187,15 +204,30 @@ __poll_t nm_poll(struct nm_priv *priv, struct file *file, poll_table *wait)
 	want_tx = events & (EPOLLOUT | EPOLLWRNORM);
 	want_rx = events & (EPOLLIN | EPOLLRDNORM);
 
-	for (t = NR_TX; t < NR_TXRX; t++)
-		for (i = priv->first[t]; i < priv->last[t]; i++)
-			poll_wait(file, &nm_bound_kring(priv, t, i)->wq, wait);
+	if (!poll_does_not_wait(wait)) {
+		all = (!want_tx && !want_rx) || nm_file_epolled(file);
+		for (t = NR_TX; t < NR_TXRX; t++) {
+			if (!all && !(t == NR_TX ? want_tx : want_rx))
+				continue;
+			for (i = priv->first[t]; i < priv->last[t]; i++)
+				poll_wait(file, &nm_bound_kring(priv, t, i)->wq, wait);
+		}
+	}
 
 	if (want_tx || !(priv->flags & NR_NO_TX_POLL)) {
 		for (i = priv->first[NR_TX]; i < priv->last[NR_TX]; i++) {
 			struct nm_kring *k = nm_bound_kring(priv, NR_TX, i);
 			int err = 0;
 
+			/*
+			 * Nothing to send and no space asked for: no sync, no
+			 * lock. Our binding keeps the ring object (users > 0);
+			 * hwcur and stopped change only under sync_lock, and a
+			 * sync running meanwhile (another fd) does the work.
+			 */
+			if (!want_tx && !READ_ONCE(k->stopped) &&
+			    READ_ONCE(k->ring->head) == READ_ONCE(k->hwcur))
+				continue;
 			mutex_lock(&k->sync_lock);
 			if (!k->ring || k->stopped)
 				err = -EIO;
