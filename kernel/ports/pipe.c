@@ -94,8 +94,13 @@ static int nm_pipe_txsync(struct nm_kring *k, int flags)
 	}
 	space -= m;
 	while (m--) {
-		struct netmap_slot s = tslot[i];
 		struct netmap_slot *rs = &rslot[j];
+		struct netmap_slot s = {
+			.buf_idx = READ_ONCE(tslot[i].buf_idx),
+			.len = READ_ONCE(tslot[i].len),
+			.flags = READ_ONCE(tslot[i].flags),
+			.ptr = READ_ONCE(tslot[i].ptr),
+		};
 
 		if (unlikely(!nm_kring_buf_ok(k, s.buf_idx))) {
 			s.buf_idx = 0;
