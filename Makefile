@@ -61,6 +61,7 @@ bench:
 	bench/generic.sh
 	bench/native.sh
 	bench/vale.sh
+	bench/ab.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/kernel clean

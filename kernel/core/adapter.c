@@ -162,6 +162,7 @@ static int nm_ring_create(struct nm_kring *k)
 	k->pipe_tail = k->hwtail;
 	k->offset_mask = 0;
 	k->offset_max = 0;
+	nm_mem_buf_view(mem, &k->bufs);
 	k->stopped = false;
 	ring->head = 0;
 	ring->cur = 0;

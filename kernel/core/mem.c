@@ -522,6 +522,16 @@ void *nm_mem_buf_addr(const struct nm_mem *mem, u32 idx)
 	return nm_pool_addr(p, idx);
 }
 
+void nm_mem_buf_view(const struct nm_mem *mem, struct nm_buf_view *v)
+{
+	const struct nm_pool *p = &mem->pool[NM_POOL_BUF];
+
+	v->clust = p->clust;
+	v->shift = p->shift;
+	v->size = p->objsize;
+	v->total = p->objtotal;
+}
+
 u32 nm_mem_buf_size(const struct nm_mem *mem)
 {
 	return mem->pool[NM_POOL_BUF].objsize;

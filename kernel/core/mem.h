@@ -84,6 +84,30 @@ void nm_mem_buf_free(struct nm_mem *mem, u32 idx);
 void *nm_mem_buf_addr(const struct nm_mem *mem, u32 idx);
 
 /*
+ * Where the buffers are, for the data paths (no calls into mem.c per
+ * slot): a copy of the buffer pool's geometry. It stays valid while the
+ * region is active, so for as long as a ring object made from the region
+ * exists (the ring's adapter holds an activation).
+ */
+struct nm_buf_view {
+	void * const *clust;	/* kernel address of each cluster */
+	u32 shift;		/* log2(buffers per cluster) */
+	u32 size;		/* bytes per buffer */
+	u32 total;		/* buffers, the reserved 0 and 1 included */
+};
+
+void nm_mem_buf_view(const struct nm_mem *mem, struct nm_buf_view *v);
+
+/* nm_mem_buf_addr() through a view. */
+static inline void *nm_buf_addr(const struct nm_buf_view *v, u32 idx)
+{
+	if (unlikely(idx >= v->total))
+		idx = 0;
+	return (char *)v->clust[idx >> v->shift] +
+	       (size_t)(idx & ((1U << v->shift) - 1)) * v->size;
+}
+
+/*
  * The buffer pool's clusters (physically contiguous, for DMA mapping by
  * native drivers): count, address and size of cluster c, and the cluster
  * holding buffer idx (buffer 0 for an idx out of range) with its offset.

@@ -74,6 +74,12 @@ struct nm_kring {
 
 	u64 offset_mask;		/* 0 unless offsets were negotiated */
 	u64 offset_max;
+	/*
+	 * The region's buffers, copied when the ring object is created (the
+	 * region is active, so they cannot change while the ring exists):
+	 * slot validation and buffer addresses without calls into mem.c.
+	 */
+	struct nm_buf_view bufs;
 
 	struct mutex sync_lock;
 	bool stopped;			/* port going away: syncs fail (EIO) */
@@ -337,7 +343,33 @@ int nm_ioctl_sync(struct nm_priv *priv, enum nm_txrx t);
 __poll_t nm_poll(struct nm_priv *priv, struct file *file, poll_table *wait);
 int nm_txsync(struct nm_kring *kring, int flags);
 int nm_rxsync(struct nm_kring *kring, int flags);
-void nm_slot_sanitize(struct nm_kring *k, struct netmap_slot *s);
+
+/* true if @idx may be in a slot: inside the region, not reserved 0 or 1 */
+static inline bool nm_kring_buf_ok(const struct nm_kring *k, u32 idx)
+{
+	return idx >= 2 && idx < k->bufs.total;
+}
+
+/* Kernel address of buffer @idx of @k's region (buffer 0 if out of range). */
+static inline void *nm_kring_buf(const struct nm_kring *k, u32 idx)
+{
+	return nm_buf_addr(&k->bufs, idx);
+}
+
+/*
+ * Sanitise one slot before a port hands it on: a buffer index outside the
+ * region becomes the reserved buffer 0, an overlong length is clamped.
+ */
+static inline void nm_slot_sanitize(const struct nm_kring *k,
+				    struct netmap_slot *s)
+{
+	if (unlikely(!nm_kring_buf_ok(k, s->buf_idx))) {
+		s->buf_idx = 0;
+		s->len = 0;
+	} else if (unlikely(s->len > k->bufs.size)) {
+		s->len = k->bufs.size;
+	}
+}
 
 /* fwd.c: transparent mode (NR_FORWARD / NS_FORWARD) */
 bool nm_fwd_enabled(const struct nm_kring *k);

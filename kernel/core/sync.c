@@ -53,23 +53,6 @@ static void nm_ring_reinit(struct nm_kring *k, u32 head, u32 cur, u32 tail)
 	k->rtail = tail;
 }
 
-/*
- * Sanitise one slot before a port hands it on: a buffer index outside the
- * region becomes the reserved buffer 0, an overlong length is clamped.
- */
-void nm_slot_sanitize(struct nm_kring *k, struct netmap_slot *s)
-{
-	struct nm_mem *mem = k->na->mem;
-	u32 bufsz = nm_mem_buf_size(mem);
-
-	if (unlikely(!nm_mem_buf_valid(mem, s->buf_idx))) {
-		s->buf_idx = 0;
-		s->len = 0;
-	} else if (unlikely(s->len > bufsz)) {
-		s->len = bufsz;
-	}
-}
-
 /* Call with k->sync_lock held. Returns 0, -EINVAL after a reinit, or -EIO. */
 int nm_txsync(struct nm_kring *k, int flags)
 {
@@ -186,13 +169,30 @@ int nm_ioctl_sync(struct nm_priv *priv, enum nm_txrx t)
 }
 
 /*
- * poll(): the syncs happen here (ABI.md §5.8). Every bound ring's wait
- * queue is registered before looking at the rings, so a wake-up between the
- * check and the sleep is never lost.
+ * Some epoll instance watches @file. epoll registers on the wait queues only
+ * once (EPOLL_CTL_ADD), and EPOLL_CTL_MOD may ask for the other direction
+ * later without registering again. The epoll item is linked to the file
+ * before that first poll.
+ */
+static bool nm_file_epolled(struct file *file)
+{
+#ifdef CONFIG_EPOLL
+	return READ_ONCE(file->f_ep);
+#else
+	return false;
+#endif
+}
+
+/*
+ * poll(): the syncs happen here (ABI.md §5.8). The wait queues are
+ * registered before looking at the rings, so a wake-up between the check
+ * and the sleep is never lost: those of the rings of the directions asked
+ * for (a receiver's poll stays off its TX rings' queues), of every bound
+ * ring when no direction is asked for or when epoll watches the file.
  */
 __poll_t nm_poll(struct nm_priv *priv, struct file *file, poll_table *wait)
 {
-	bool want_tx, want_rx;
+	bool want_tx, want_rx, all;
 	__poll_t revents = 0;
 	__poll_t events;
 	enum nm_txrx t;
@@ -204,15 +204,30 @@ __poll_t nm_poll(struct nm_priv *priv, struct file *file, poll_table *wait)
 	want_tx = events & (EPOLLOUT | EPOLLWRNORM);
 	want_rx = events & (EPOLLIN | EPOLLRDNORM);
 
-	for (t = NR_TX; t < NR_TXRX; t++)
-		for (i = priv->first[t]; i < priv->last[t]; i++)
-			poll_wait(file, &nm_bound_kring(priv, t, i)->wq, wait);
+	if (!poll_does_not_wait(wait)) {
+		all = (!want_tx && !want_rx) || nm_file_epolled(file);
+		for (t = NR_TX; t < NR_TXRX; t++) {
+			if (!all && !(t == NR_TX ? want_tx : want_rx))
+				continue;
+			for (i = priv->first[t]; i < priv->last[t]; i++)
+				poll_wait(file, &nm_bound_kring(priv, t, i)->wq, wait);
+		}
+	}
 
 	if (want_tx || !(priv->flags & NR_NO_TX_POLL)) {
 		for (i = priv->first[NR_TX]; i < priv->last[NR_TX]; i++) {
 			struct nm_kring *k = nm_bound_kring(priv, NR_TX, i);
 			int err = 0;
 
+			/*
+			 * Nothing to send and no space asked for: no sync, no
+			 * lock. Our binding keeps the ring object (users > 0);
+			 * hwcur and stopped change only under sync_lock, and a
+			 * sync running meanwhile (another fd) does the work.
+			 */
+			if (!want_tx && !READ_ONCE(k->stopped) &&
+			    READ_ONCE(k->ring->head) == READ_ONCE(k->hwcur))
+				continue;
 			mutex_lock(&k->sync_lock);
 			if (!k->ring || k->stopped)
 				err = -EIO;

@@ -20,8 +20,7 @@
  */
 void nm_skbq_to_ring(struct nm_kring *k, struct sk_buff_head *q)
 {
-	struct nm_mem *mem = k->na->mem;
-	u32 bufsz = nm_mem_buf_size(mem), n = k->num_slots;
+	u32 bufsz = k->bufs.size, n = k->num_slots;
 	u32 space = nm_dist(k->hwtail, nm_prev(k->hwcur, n), n);
 	struct sk_buff *skb;
 
@@ -43,7 +42,7 @@ void nm_skbq_to_ring(struct nm_kring *k, struct sk_buff_head *q)
 			struct netmap_slot *slot = &k->ring->slot[k->hwtail];
 			u32 chunk = min(bufsz, skb->len - off);
 
-			skb_copy_bits(skb, off, nm_mem_buf_addr(mem, slot->buf_idx),
+			skb_copy_bits(skb, off, nm_kring_buf(k, slot->buf_idx),
 				      chunk);
 			off += chunk;
 			slot->len = chunk;
@@ -83,12 +82,10 @@ u32 nm_tx_frame(struct nm_kring *k, u32 i, u32 *len)
 void nm_ring_copy_to_skb(struct nm_kring *k, u32 i, u32 nslots,
 			 struct sk_buff *skb)
 {
-	struct nm_mem *mem = k->na->mem;
-
 	for (; nslots; nslots--, i = nm_next(i, k->num_slots)) {
 		struct netmap_slot *s = &k->ring->slot[i];
 
-		skb_put_data(skb, nm_mem_buf_addr(mem, s->buf_idx), s->len);
+		skb_put_data(skb, nm_kring_buf(k, s->buf_idx), s->len);
 	}
 }
 

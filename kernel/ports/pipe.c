@@ -66,48 +66,57 @@ static struct nm_adapter *nm_pipe_peer(struct nm_adapter *na)
 }
 
 /*
- * How many slots starting at hwcur form complete packets (last slot without
- * NS_MOREFRAG) and fit in @space slots of the peer.
+ * TX ring @k to its peer RX ring: the slots [hwcur, rhead) that form
+ * complete packets (the last one without NS_MOREFRAG) and fit in the peer's
+ * free slots swap buffers with those slots. Each user slot is read once into
+ * a local copy, validated there and written to the peer, so a slot the user
+ * changes meanwhile never reaches the peer unchecked.
  */
-static u32 nm_pipe_movable(struct nm_kring *k, u32 head, u32 space)
-{
-	struct netmap_slot *slot = k->ring->slot;
-	u32 n = k->num_slots, i = k->hwcur, m = 0, complete = 0;
-
-	while (i != head && m < space) {
-		m++;
-		if (!(READ_ONCE(slot[i].flags) & NS_MOREFRAG))
-			complete = m;
-		i = nm_next(i, n);
-	}
-	return complete;
-}
-
 static int nm_pipe_txsync(struct nm_kring *k, int flags)
 {
 	struct nm_kring *r = k->peer;
+	struct netmap_slot *tslot = k->ring->slot, *rslot = r->ring->slot;
 	u32 n = k->num_slots, rn = r->num_slots;
 	u32 j = r->pipe_tail;		/* only this function writes it */
 	/* Pairs with the release in nm_pipe_rxsync(): returned slots are free. */
 	u32 rcur = smp_load_acquire(&r->hwcur);
 	u32 space = nm_dist(j, nm_prev(rcur, rn), rn);
-	u32 m = nm_pipe_movable(k, k->rhead, space);
-	u32 i = k->hwcur;
+	u32 i = k->hwcur, m = min(nm_dist(i, k->rhead, n), space), last;
 
+	/* A chain still open at the end waits for its last slot. */
+	while (m) {
+		last = i + m - 1;
+		if (last >= n)
+			last -= n;
+		if (!(READ_ONCE(tslot[last].flags) & NS_MOREFRAG))
+			break;
+		m--;
+	}
 	space -= m;
 	while (m--) {
-		struct netmap_slot *ts = &k->ring->slot[i];
-		struct netmap_slot *rs = &r->ring->slot[j];
-		struct netmap_slot tmp = *rs;
+		struct netmap_slot *rs = &rslot[j];
+		struct netmap_slot s = {
+			.buf_idx = READ_ONCE(tslot[i].buf_idx),
+			.len = READ_ONCE(tslot[i].len),
+			.flags = READ_ONCE(tslot[i].flags),
+			.ptr = READ_ONCE(tslot[i].ptr),
+		};
 
-		nm_slot_sanitize(k, ts);
-		*rs = *ts;
-		rs->flags = (ts->flags & NS_MOREFRAG) | NS_BUF_CHANGED;
-		ts->buf_idx = tmp.buf_idx;
-		ts->ptr = tmp.ptr;
-		ts->flags = NS_BUF_CHANGED;
-		i = nm_next(i, n);
-		j = nm_next(j, rn);
+		if (unlikely(!nm_kring_buf_ok(k, s.buf_idx))) {
+			s.buf_idx = 0;
+			s.len = 0;
+			tslot[i].len = 0;
+		} else if (unlikely(s.len > k->bufs.size)) {
+			s.len = k->bufs.size;
+			tslot[i].len = s.len;
+		}
+		s.flags = (s.flags & NS_MOREFRAG) | NS_BUF_CHANGED;
+		tslot[i].buf_idx = rs->buf_idx;
+		tslot[i].ptr = rs->ptr;
+		tslot[i].flags = NS_BUF_CHANGED;
+		*rs = s;
+		i = i + 1 == n ? 0 : i + 1;
+		j = j + 1 == rn ? 0 : j + 1;
 	}
 	if (i != k->hwcur) {
 		k->hwcur = i;

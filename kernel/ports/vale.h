@@ -146,7 +146,7 @@ void nm_vale_sw_detach_all(struct nm_vale_sw *sw);
 /* One destination ring being filled (its producer lock held). */
 struct nm_vdst {
 	struct netmap_ring *ring;
-	struct nm_mem *mem;
+	const struct nm_buf_view *bufs;	/* its kring's */
 	u32 n, bufsz;
 	u32 pos;			/* next free slot */
 	u32 space;			/* free slots from @pos on */

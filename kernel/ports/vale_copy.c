@@ -36,7 +36,7 @@ static void nm_vw_begin(struct nm_vw *w, struct nm_vdst *d, u32 len)
 {
 	w->d = d;
 	w->slot = &d->ring->slot[d->pos];
-	w->buf = nm_mem_buf_addr(d->mem, w->slot->buf_idx);
+	w->buf = nm_buf_addr(d->bufs, w->slot->buf_idx);
 	w->off = 0;
 	w->left = len;
 	w->count = d->nic ? 0 : nm_vw_slots(d, len) << 8;
@@ -54,7 +54,7 @@ static void nm_vw_next(struct nm_vw *w)
 	if (!w->left)
 		return;
 	w->slot = &d->ring->slot[d->pos];
-	w->buf = nm_mem_buf_addr(d->mem, w->slot->buf_idx);
+	w->buf = nm_buf_addr(d->bufs, w->slot->buf_idx);
 	w->off = 0;
 }
 
@@ -130,8 +130,7 @@ static bool nm_vcopy_wire(const struct nm_vfwd_entry *e, struct nm_vdst *d)
 static bool nm_vcopy_slots(struct nm_kring *k, const struct nm_vfwd_entry *e,
 			   struct nm_vdst *d)
 {
-	struct nm_mem *smem = k->na->mem;
-	u32 sbufsz = nm_mem_buf_size(smem), i = e->slot, f;
+	u32 sbufsz = k->bufs.size, i = e->slot, f;
 	u16 count = d->nic ? 0 : e->nslots << 8;
 
 	if (e->nslots > d->space)
@@ -141,8 +140,8 @@ static bool nm_vcopy_slots(struct nm_kring *k, const struct nm_vfwd_entry *e,
 		struct netmap_slot *ds = &d->ring->slot[d->pos];
 		u32 len = nm_vslot_len(s, sbufsz, 0);
 
-		memcpy(nm_mem_buf_addr(d->mem, ds->buf_idx),
-		       nm_mem_buf_addr(smem, s->buf_idx), len);
+		memcpy(nm_buf_addr(d->bufs, ds->buf_idx),
+		       nm_kring_buf(k, s->buf_idx), len);
 		ds->len = len;
 		ds->flags = count | (f + 1 < e->nslots ? NS_MOREFRAG : 0);
 		d->pos = nm_next(d->pos, d->n);
@@ -158,13 +157,12 @@ static bool nm_vcopy_slots(struct nm_kring *k, const struct nm_vfwd_entry *e,
 bool nm_vale_copy(struct nm_kring *k, const struct nm_vfwd_entry *e, u32 sh,
 		  struct nm_vdst *d)
 {
-	struct nm_mem *smem = k->na->mem;
 	struct netmap_slot *s = &k->ring->slot[e->slot];
 	u8 hdr[sizeof(struct virtio_net_hdr_mrg_rxbuf)] = { };
 	u32 skip = 0, hlen = 0, i = e->slot, f, total;
 	struct nm_vw w;
 
-	if (sh == d->hdr && nm_mem_buf_size(smem) <= d->bufsz)
+	if (sh == d->hdr && k->bufs.size <= d->bufsz)
 		return nm_vcopy_slots(k, e, d);
 	if (sh != d->hdr) {
 		if (!d->hdr && e->sw)
@@ -173,7 +171,7 @@ bool nm_vale_copy(struct nm_kring *k, const struct nm_vfwd_entry *e, u32 sh,
 		skip = sh;
 		hlen = d->hdr;
 		if (sh)
-			memcpy(hdr, nm_mem_buf_addr(smem, s->buf_idx),
+			memcpy(hdr, nm_kring_buf(k, s->buf_idx),
 			       min_t(u32, sh, sizeof(struct virtio_net_hdr)));
 		if (hlen == sizeof(struct virtio_net_hdr_mrg_rxbuf))
 			hdr[sizeof(struct virtio_net_hdr)] = 1;	/* num_buffers, LE */
@@ -186,8 +184,8 @@ bool nm_vale_copy(struct nm_kring *k, const struct nm_vfwd_entry *e, u32 sh,
 	nm_vw_write(&w, hdr, hlen);
 	for (f = 0; f < e->nslots; f++, i = nm_next(i, k->num_slots)) {
 		s = &k->ring->slot[i];
-		nm_vw_write(&w, nm_mem_buf_addr(smem, s->buf_idx) + skip,
-			    nm_vslot_len(s, nm_mem_buf_size(smem), skip));
+		nm_vw_write(&w, nm_kring_buf(k, s->buf_idx) + skip,
+			    nm_vslot_len(s, k->bufs.size, skip));
 		skip = 0;
 	}
 	nm_vw_end(&w);

@@ -153,9 +153,9 @@ static void nm_vdst_init(struct nm_vdst *d, struct nm_kring *dk, u32 pos,
 			 u32 space, u32 hdr, bool nic)
 {
 	d->ring = dk->ring;
-	d->mem = dk->na->mem;
+	d->bufs = &dk->bufs;
 	d->n = dk->num_slots;
-	d->bufsz = nm_mem_buf_size(d->mem);
+	d->bufsz = dk->bufs.size;
 	d->pos = pos;
 	d->space = space;
 	d->hdr = hdr;
@@ -293,7 +293,6 @@ static void nm_vale_flush(struct nm_kring *k, struct nm_vale_sw *sw,
 void nm_vale_forward(struct nm_vport *vp, struct nm_vfwd *f,
 		     struct nm_kring *k, u32 from, u32 to)
 {
-	struct nm_mem *mem = k->na->mem;
 	u32 n = k->num_slots, i = from, sh = nm_vport_hdr(vp);
 	struct nm_vale_sw *sw;
 	int idx;
@@ -307,7 +306,7 @@ void nm_vale_forward(struct nm_vport *vp, struct nm_vfwd *f,
 			struct nm_vfwd_entry *e = &f->ent[f->nent];
 			u32 len, cnt = nm_vale_frame(k, i, to, !vp->hw, &len), dst;
 			struct netmap_slot *s = &k->ring->slot[i];
-			const u8 *buf = nm_mem_buf_addr(mem, s->buf_idx);
+			const u8 *buf = nm_kring_buf(k, s->buf_idx);
 			const u8 *eth = buf + sh;
 
 			if (s->len < sh + ETH_HLEN) {
@@ -328,7 +327,9 @@ void nm_vale_forward(struct nm_vport *vp, struct nm_vfwd *f,
 				nm_vfwd_append(f, dst, f->nent);
 				f->nent++;
 			}
-			i = (i + cnt) % n;
+			i += cnt;	/* cnt <= n */
+			if (i >= n)
+				i -= n;
 		}
 		if (f->nent)
 			nm_vale_flush(k, sw, vp, sh, f);

@@ -245,6 +245,49 @@ static void pollout_on_full_ring(void)
 	close_pair(&p);
 }
 
+/*
+ * epoll registers with the fd once (EPOLL_CTL_ADD, here for EPOLLIN only);
+ * EPOLL_CTL_MOD to EPOLLOUT later must still be woken by the TX ring.
+ */
+static void epoll_mod_to_pollout(void)
+{
+	struct waiter w = { .kind = W_EPOLL, .events = POLLOUT,
+			    .timeout_ms = WAIT_MS };
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct pair p;
+	pthread_t t;
+	uint64_t ev_ms;
+	uint32_t i, n;
+	int ep;
+
+	if (!open_pair(&p, "pem", 0))
+		return;
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	ev.data.fd = p.m.fd;
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, p.m.fd, &ev))
+		bail("epoll_ctl ADD: %s", errname(errno));
+	n = p.mtx->num_slots;
+	for (i = 0; i < n - 1; i++)
+		nmt_put(p.mtx, 60, i);
+	nmt_txsync(p.m.fd);
+	ev.events = EPOLLOUT;
+	ok(!epoll_ctl(ep, EPOLL_CTL_MOD, p.m.fd, &ev),
+	   "epoll: EPOLL_CTL_MOD from EPOLLIN to EPOLLOUT");
+	is(epoll_wait(ep, &ev, 1, 0), 0, "epoll: full TX ring not writable");
+	is(nmt_rx_wait(p.s.fd, p.srx, n - 1, 1000), n - 1,
+	   "epoll: the whole ring reached the peer");
+	w.fd = ep;
+	start_waiter(&w, &t);
+	nmt_sleep_ms(WAKE_DELAY_MS);
+	ev_ms = nmt_now_ms();
+	nmt_advance(p.srx, n - 1);
+	nmt_rxsync(p.s.fd);		/* frees the sender's slots */
+	expect_woken(&w, t, EPOLLOUT, ev_ms,
+		     "epoll EPOLLOUT after EPOLL_CTL_MOD");
+	close(ep);
+	close_pair(&p);
+}
+
 static void cur_tail_rule(void)
 {
 	struct waiter w = { .kind = W_POLL, .events = POLLIN,
@@ -363,12 +406,13 @@ static void close_while_polling(void)
 
 int main(void)
 {
-	tap_start(120);
+	tap_start(131);
 	unbound_fd();
 	wake_on_rx(W_POLL, "pwp", "poll wakes on a packet");
 	wake_on_rx(W_SELECT, "pws", "select wakes on a packet");
 	wake_on_rx(W_EPOLL, "pwe", "epoll wakes on a packet");
 	pollout_on_full_ring();
+	epoll_mod_to_pollout();
 	cur_tail_rule();
 	no_tx_poll();
 	close_while_polling();

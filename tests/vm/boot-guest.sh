@@ -72,8 +72,9 @@ start_qemu() {
 	append=$(cmdline)
 	echo "$append" >"$OUT/cmdline"
 	read -ra extra <<<"$QEMU_ARGS"
+	# NMT_QEMU_ACCEL: bench/ab.sh --icount needs single-threaded TCG
 	timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
-		-accel tcg,thread=multi -cpu max -smp 2 -m 2048 \
+		-accel "${NMT_QEMU_ACCEL:-tcg,thread=multi}" -cpu max -smp 2 -m 2048 \
 		-nographic -no-reboot -net none -monitor none \
 		-serial "file:$OUT/console.log" -serial "file:$OUT/tests.log" \
 		-kernel "$NMT_VMLINUZ" -initrd "$INITRD" -append "$append" \

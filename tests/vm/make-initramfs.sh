@@ -208,6 +208,10 @@ populate() { # root
 	fi
 	add_dyn_bin "$root" /sbin/ip
 	add_dyn_bin "$root" /sbin/ethtool
+	# NMT_DYN_BINS: more dynamically linked host programs (bench/ab.sh --perf)
+	for bin in ${NMT_DYN_BINS:-}; do
+		add_dyn_bin "$root" "$bin"
+	done
 	[[ -n $TESTS ]] && add_tests "$root"
 	[[ -n $PAYLOAD ]] && cp "$PAYLOAD" "$root/payload.sh"
 	for bin in "${ROOT_BINS[@]}"; do
