@@ -71,7 +71,7 @@ clean:
 # Also what ./configure wrote: the tree is as cloned again (the kernel's
 # clean needs no build directory here: kbuild's own files go by name).
 distclean: clean
-	rm -rf config.mk kernel/drivers-build
+	rm -rf config.mk kernel/drivers-build build dkms.conf lib/libnetmap/libnetmap.pc
 	find kernel \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod' \
 		-o -name '*.mod.c' -o -name 'modules.order' -o -name 'Module.symvers' \
 		-o -name '.*.d' \) -delete
