@@ -2,7 +2,7 @@
 /*
  * vale-ctl: list VALE switches and their ports, attach and detach NICs,
  * create and delete persistent ports, turn polling on and off. Every
- * action is one NIOCCTRL request (fact sheet 14.2).
+ * action is one NIOCCTRL request (ABI.md §15.2).
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* vale-ctl: manage VALE switches (fact sheet 14.2). */
+/* vale-ctl: manage VALE switches (ABI.md §15.2). */
 #ifndef VALE_CTL_H
 #define VALE_CTL_H
 

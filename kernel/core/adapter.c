@@ -120,7 +120,7 @@ static void nm_ring_free_bufs(struct nm_mem *mem, struct netmap_ring *ring,
 		nm_mem_buf_free(mem, ring->slot[i].buf_idx);
 }
 
-/* Create the shared ring object of @k, in its initial state (fact sheet 3.9). */
+/* Create the shared ring object of @k, in its initial state (ABI.md §4.9). */
 static int nm_ring_create(struct nm_kring *k)
 {
 	struct nm_mem *mem = k->na->mem;

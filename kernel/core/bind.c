@@ -13,7 +13,7 @@ struct nm_sel {
 	u32 first[NR_TXRX], last[NR_TXRX];
 };
 
-/* Rings selected by nr_mode/nr_ringid/nr_flags (fact sheet 6.1). */
+/* Rings selected by nr_mode/nr_ringid/nr_flags (ABI.md §7.1). */
 static int nm_select_rings(const struct nm_adapter *na,
 			   const struct nmreq_register *reg, struct nm_sel *sel)
 {
@@ -94,7 +94,7 @@ static int nm_check_exclusive(const struct nm_adapter *na,
 	return 0;
 }
 
-/* Validate NETMAP_REQ_OPT_OFFSETS (fact sheet 9.3); 0 if absent or valid. */
+/* Validate NETMAP_REQ_OPT_OFFSETS (ABI.md §10.3); 0 if absent or valid. */
 static int nm_offsets_check(const struct nm_adapter *na,
 			    const struct nm_sel *sel,
 			    struct nmreq_opt_offsets *o, u64 *mask)
@@ -171,7 +171,7 @@ static void nm_mark_users(struct nm_adapter *na, const struct nm_sel *sel,
 	}
 }
 
-/* Allocate up to @n extra buffers as a LIFO list (fact sheet 3.7). */
+/* Allocate up to @n extra buffers as a LIFO list (ABI.md §4.7). */
 static u32 nm_extra_bufs_alloc(struct nm_mem *mem, struct netmap_if *nifp,
 			       u32 n)
 {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * NIOCCTRL: copy-in of the request header, body and option chain, dispatch,
- * copy-out (fact sheet 5.1-5.3, 5.14, 5.15).
+ * copy-out (ABI.md §6.1-§6.3, §6.14, §6.15).
  */
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -172,7 +172,7 @@ static int nm_copyin(struct nm_kreq *r, const struct nmreq_header *hdr)
 	return 0;
 }
 
-/* Write back option headers always, bodies only on success (fact sheet 5.2). */
+/* Write back option headers always, bodies only on success (ABI.md §6.2). */
 static int nm_copyout(struct nm_kreq *r, const struct nmreq_header *hdr, int err)
 {
 	int i, ret = 0;

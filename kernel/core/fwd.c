@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Transparent mode (fact sheet 4.6): on a port with host rings, an RX ring
+ * Transparent mode (ABI.md §5.6): on a port with host rings, an RX ring
  * with NR_FORWARD in ring->flags (or every RX ring if the module parameter
  * fwd is set) passes on what the program returns with NS_FORWARD instead of
  * dropping it:

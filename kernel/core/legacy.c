@@ -2,8 +2,8 @@
 /*
  * The legacy control API (struct nmreq with NIOCGINFO/NIOCREGIF, used by
  * nm_open() compiled into applications): each legacy request is converted to
- * the equivalent NIOCCTRL request and its answers converted back (fact
- * sheet 7.3, 7.4).
+ * the equivalent NIOCCTRL request and its answers converted back
+ * (ABI.md §8.3, §8.4).
  */
 #include <linux/string.h>
 #include <linux/uaccess.h>

@@ -96,7 +96,7 @@ MODULE_PARM_DESC(priv_buf_num, "private regions: minimum buffer count");
 
 enum nm_pool_kind { NM_POOL_IF, NM_POOL_RING, NM_POOL_BUF, NM_POOL_NR };
 
-/* Limits of fact sheet §3.1; [0] global region, [1] private regions. */
+/* Limits of ABI.md §4.1; [0] global region, [1] private regions. */
 struct nm_pool_desc {
 	const char *param;	/* stem of the module parameter names */
 	const char *what;	/* the objects, for log lines */

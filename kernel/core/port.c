@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Port name resolution (fact sheet 8.1): null ports, monitors, pipes, VALE,
+ * Port name resolution (ABI.md §9.1): null ports, monitors, pipes, VALE,
  * network interfaces, checked in that order.
  */
 #include <linux/moduleparam.h>

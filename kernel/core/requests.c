@@ -24,7 +24,7 @@ static int nm_req_register(struct nm_priv *priv, struct nmreq_header *hdr,
 			   struct nmreq_register *reg, struct nm_opts *opts)
 {
 	/*
-	 * Any option that is not consumed fails the request (fact sheet 5.2):
+	 * Any option that is not consumed fails the request (ABI.md §6.2 step 4):
 	 * check before binding so that nothing has to be undone.
 	 */
 	if (nm_opts_unconsumed(opts, BIT(NETMAP_REQ_OPT_OFFSETS)))
@@ -32,7 +32,7 @@ static int nm_req_register(struct nm_priv *priv, struct nmreq_header *hdr,
 	return nm_bind(priv, hdr, reg, opts);
 }
 
-/* Region info for an empty port name (fact sheet 5.5). */
+/* Region info for an empty port name (ABI.md §6.5). */
 static int nm_region_info(u16 id, u64 *memsize, u16 *mem_id)
 {
 	struct nm_mem *mem = nm_mem_find(id ? id : NM_MEM_GLOBAL_ID);
@@ -101,21 +101,12 @@ static int nm_req_pools_info(struct nmreq_header *hdr,
 {
 	static const u32 none[NR_TXRX];
 	struct nm_adapter *na;
-	struct nm_mem *mem;
 	int err;
 
-	if (!hdr->nr_name[0]) {
-		mem = nm_mem_find(pi->nr_mem_id ? pi->nr_mem_id : NM_MEM_GLOBAL_ID);
-		if (!mem)
-			return -EINVAL;
-		err = nm_mem_activate(mem);
-		if (!err) {
-			nm_mem_pools_info(mem, pi);
-			nm_mem_deactivate(mem);
-		}
-		nm_mem_put(mem);
-		return err;
-	}
+	/*
+	 * Always a port's region, as upstream: unlike PORT_INFO_GET, an empty
+	 * name names no region and fails the lookup (ENXIO).
+	 */
 	mutex_lock(&nm_lock);
 	err = nm_lookup(hdr, pi->nr_mem_id, none, none, &na);
 	if (!err) {
@@ -173,7 +164,7 @@ int nm_ctrl_dispatch(struct nm_priv *priv, struct nmreq_header *hdr,
 	case NETMAP_REQ_PORT_HDR_SET:
 		return nm_req_port_hdr(hdr, body, true);
 	case NETMAP_REQ_CSB_ENABLE:
-		/* Nothing to do on an unbound fd (fact sheet 5.3). */
+		/* Nothing to do on an unbound fd (ABI.md §6.3). */
 		return nm_priv_bound(priv) ? -EOPNOTSUPP : 0;
 	case NETMAP_REQ_SYNC_KLOOP_START:
 	case NETMAP_REQ_SYNC_KLOOP_STOP:

@@ -4,7 +4,7 @@
  * ring, the txsync/rxsync prologue and epilogue around each port's sync, the
  * NIOCTXSYNC/NIOCRXSYNC ioctls and poll().
  *
- * The head/cur/tail contract (fact sheet 4.1-4.4):
+ * The head/cur/tail contract (ABI.md §5.1-§5.4):
  *  - userspace owns slots [head, tail) and may move head and cur forward up
  *    to tail; the kernel owns [tail, head);
  *  - a sync never changes head or cur; it publishes a new tail;
@@ -18,7 +18,7 @@
 
 #include "nm_kern.h"
 
-/* Repair a ring after invalid indices (fact sheet 4.4). */
+/* Repair a ring after invalid indices (ABI.md §5.4). */
 static void nm_ring_reinit(struct nm_kring *k, u32 head, u32 cur, u32 tail)
 {
 	struct netmap_ring *ring = k->ring;
@@ -47,7 +47,7 @@ static void nm_ring_reinit(struct nm_kring *k, u32 head, u32 cur, u32 tail)
 		WRITE_ONCE(ring->cur, cur);
 		WRITE_ONCE(ring->tail, tail);
 	}
-	/* Otherwise the user's values become the new reference (quirk 19). */
+	/* Otherwise the user's values become the new reference (ABI.md Q2). */
 	k->rhead = head;
 	k->rcur = cur;
 	k->rtail = tail;
@@ -154,7 +154,7 @@ static struct nm_kring *nm_bound_kring(struct nm_priv *priv, enum nm_txrx t,
 	return &priv->na->krings[t][i];
 }
 
-/* Host->NIC forwarding needs the fd to hold every NIC TX ring (4.6). */
+/* Host->NIC forwarding needs the fd to hold every NIC TX ring (ABI.md §5.6). */
 static int nm_rx_flags(struct nm_priv *priv)
 {
 	return priv->first[NR_TX] == 0 &&
@@ -186,7 +186,7 @@ int nm_ioctl_sync(struct nm_priv *priv, enum nm_txrx t)
 }
 
 /*
- * poll(): the syncs happen here (fact sheet 4.8). Every bound ring's wait
+ * poll(): the syncs happen here (ABI.md §5.8). Every bound ring's wait
  * queue is registered before looking at the rings, so a wake-up between the
  * check and the sleep is never lost.
  */

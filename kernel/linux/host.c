@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host stack rings (fact sheet 4.2) of a port on a Linux network device.
+ * Host stack rings (ABI.md §5.2) of a port on a Linux network device.
  *
  * Stack -> host RX ring: a netfilter egress hook on the device (priority
  * last, so nftables egress chains see the frame first) takes the frames

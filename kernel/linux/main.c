@@ -26,7 +26,7 @@ static int nm_default_pipes;
 module_param_named(default_pipes, nm_default_pipes, int, 0644);
 MODULE_PARM_DESC(default_pipes, "Ignored, kept for compatibility");
 
-/* The shared-memory ABI, checked against the fact sheet (sections 3, 5, 7). */
+/* The shared-memory ABI, checked against ABI.md §4, §6 and §8. */
 static void __init nm_check_layout(void)
 {
 	BUILD_BUG_ON(sizeof(struct netmap_slot) != 16);

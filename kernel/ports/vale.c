@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * VALE switches (fact sheet 13): `valeX:Y` names port Y of switch valeX.
+ * VALE switches (ABI.md §14): `valeX:Y` names port Y of switch valeX.
  * Each network namespace has a switch table of its own (max_bridges
  * slots): names are looked up in the caller's. A switch is created with its
  * first port, in a free slot of the table, and freed with its last one.
@@ -487,7 +487,7 @@ err_put_sw:
 	return err;
 }
 
-/* NETMAP_REQ_VALE_LIST (fact sheet 5.8). Under nm_lock. */
+/* NETMAP_REQ_VALE_LIST (ABI.md §6.10). Under nm_lock. */
 int nm_vale_list(struct nmreq_header *hdr, struct nmreq_vale_list *l)
 {
 	u32 b, p = l->nr_port_idx;

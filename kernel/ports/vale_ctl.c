@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * NETMAP_REQ_VALE_ATTACH and _DETACH (fact sheet 5.6, 5.7): `valeX:IFNAME`
+ * NETMAP_REQ_VALE_ATTACH and _DETACH (ABI.md §6.8, §6.9): `valeX:IFNAME`
  * puts interface IFNAME into switch valeX (created if needed) or takes it
  * out. A persistent port's interface brings the port itself; any other
  * interface is a NIC, bound by the switch (vale_nic.c). Also
- * NETMAP_REQ_VALE_POLLING_ENABLE/_DISABLE (5.11) of an attached NIC.
+ * NETMAP_REQ_VALE_POLLING_ENABLE/_DISABLE (ABI.md §6.12) of an attached NIC.
  */
 #include <linux/netdevice.h>
 #include <linux/string.h>
@@ -168,7 +168,7 @@ static int nm_vale_polling(struct nmreq_header *hdr,
 	return 0;
 }
 
-/* The VALE control requests (fact sheet 5.6-5.11). Under nm_lock. */
+/* The VALE control requests (ABI.md §6.8-§6.12). Under nm_lock. */
 int nm_vale_request(struct nmreq_header *hdr, void *body)
 {
 	lockdep_assert_held(&nm_lock);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Polling threads of a NIC attachment (NETMAP_REQ_VALE_POLLING_ENABLE /
- * _DISABLE, fact sheet 5.11): kernel threads, each bound to one core, that
+ * _DISABLE, ABI.md §6.12): kernel threads, each bound to one core, that
  * pull the NIC's RX rings into the switch in a loop instead of waiting for
  * the rings' notifications. SINGLE_CPU: one thread on core `first` polls
  * every RX ring; MULTI_CPU: thread k on core first + k polls ring first + k.

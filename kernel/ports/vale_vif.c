@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Persistent VALE ports (NETMAP_REQ_VALE_NEWIF / DELIF, fact sheet 5.10):
+ * Persistent VALE ports (NETMAP_REQ_VALE_NEWIF / DELIF, ABI.md §6.11):
  * a virtual port that outlives its fds, with a Linux interface of the same
  * name standing for it. `netmap:NAME` binds the port; VALE_ATTACH
  * `valeX:NAME` puts it into a switch (vale_ctl.c). The interface itself

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Virtio-net headers on VALE ports (fact sheet 5.9, 13): NETMAP_REQ_
+ * Virtio-net headers on VALE ports (ABI.md §6.7, §14): NETMAP_REQ_
  * PORT_HDR_SET gives a virtual port a header of 0, 10 or 12 bytes in front
  * of every frame, in the host's byte order. A frame whose header asks for
  * segmentation (gso_type) or a checksum (NEEDS_CSUM) cannot go as it is to

@@ -55,7 +55,7 @@
 #undef SIG
 #undef TYPE
 
-/* the names of section 0.2 that are macros, checked the direct way */
+/* the names of docs/ABI.md §2.2 that are macros, checked the direct way */
 #if !defined(NETMAP_API) || !defined(NIOCCTRL) || !defined(NIOCREGIF) || \
 	!defined(NS_RFRAGS) || !defined(NETMAP_BUF) || !defined(D) || \
 	!defined(RD) || !defined(ND) || !defined(IS_NETMAP_DESC) || \

@@ -76,7 +76,7 @@ void *fake_alloc(int txonly)
 
 int fake_file(int txonly)
 {
-	char path[] = "/tmp/netmap-abi-XXXXXX";
+	char path[] = "/tmp/nmabi-XXXXXX";
 	void *mem = fake_alloc(txonly);
 	int fd;
 

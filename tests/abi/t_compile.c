@@ -48,7 +48,7 @@ static void show_log(const char *path)
 static void compile_one(const char *cc, const char *std, const char *unit,
 			const char *incdir, const char *srcdir, int cxx)
 {
-	char log[] = "/tmp/netmap-abi-cc-XXXXXX";
+	char log[] = "/tmp/nmabi-cc-XXXXXX";
 	char cmd[2048];
 	int fd = mkstemp(log), r;
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * The legacy port-name parser of netmap_user.h (nm_parse, fact sheet 8.3)
+ * The legacy port-name parser of netmap_user.h (nm_parse, docs/ABI.md §9.3)
  * and the checks nm_open() makes before touching /dev/netmap.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -24,7 +24,7 @@ struct parse_case {
 };
 
 static const struct parse_case cases[] = {
-	/* the examples of the fact sheet */
+	/* the examples of docs/ABI.md §9.3 */
 	{ "netmap:eth0/x", "eth0", 0x801, 0, 0 },
 	{ "netmap:pipe{0", "pipe", 0x5, 0, 0 },
 	{ "vale0:0{0", "vale0:0", 0x5, 0, 0 },

@@ -395,7 +395,7 @@ uint32_t nmt_nbufs(const struct nmt_port *p)
 		r = nmt_rxring(p, 0);
 	if (!r)
 		bail("nmt_nbufs: %s has no bound ring 0", p->name);
-	/* §3.1: the buffer pool is the last pool of the region. */
+	/* ABI.md §4.1: the buffer pool is the last pool of the region. */
 	pool = (uint64_t)((const char *)r + r->buf_ofs - p->mem);
 	return (uint32_t)((p->memsize - pool) / r->nr_buf_size);
 }

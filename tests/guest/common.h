@@ -153,7 +153,7 @@ uint32_t nmt_pkt_len(uint64_t seq, uint32_t bufsize);
 
 /* ------------------------------------------------------------- misc */
 
-/* /sys/module/netmap/parameters/NAME (§12): 0 or errno. */
+/* /sys/module/netmap/parameters/NAME (ABI.md §13): 0 or errno. */
 int nmt_param_read(const char *name, long *val);
 int nmt_param_write(const char *name, long val);
 

@@ -2,8 +2,8 @@
 /*
  * t_abi: the ABI facts re-checked inside the guest (the host test tests/abi
  * covers the headers in depth): key sizes, offsets, constants, the ioctl
- * numbers (fact sheet §2), the device node and the module parameters of
- * §12 with their defaults.
+ * numbers (ABI.md §3.2), the device node and the module parameters of
+ * ABI.md §13 with their defaults.
  */
 #define _GNU_SOURCE
 #include "common.h"
@@ -225,7 +225,7 @@ static void constants(void)
 
 static void ioctl_numbers(void)
 {
-	/* §2: the struct size is encoded in the number */
+	/* ABI.md §3.2: the struct size is encoded in the number */
 	VAL(NIOCGINFO, 0xc03c6991UL);
 	VAL(NIOCREGIF, 0xc03c6992UL);
 	VAL(NIOCTXSYNC, 0x6994UL);
@@ -244,17 +244,17 @@ static void device_node(void)
 		return;
 	}
 	ok(S_ISCHR(st.st_mode), "%s is a character device", NMT_DEV);
-	/* §2: misc device, major 10, dynamic minor */
+	/* ABI.md §3.1: misc device, major 10, dynamic minor */
 	is(major(st.st_rdev), 10, "%s has the misc major 10", NMT_DEV);
 
 	fd = nmt_open_dev();
-	/* §4.8: syncs on an unbound fd fail with ENXIO */
+	/* ABI.md §5.10: syncs on an unbound fd fail with ENXIO */
 	is_err(nmt_txsync(fd), ENXIO, "NIOCTXSYNC on an unbound fd -> ENXIO");
 	is_err(nmt_rxsync(fd), ENXIO, "NIOCRXSYNC on an unbound fd -> ENXIO");
 	close(fd);
 }
 
-/* §12 defaults; the module is loaded with default parameters. */
+/* ABI.md §13 defaults; the module is loaded with default parameters. */
 static void module_params(void)
 {
 	static const struct {

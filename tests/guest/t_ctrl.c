@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * t_ctrl: NIOCCTRL and the legacy NIOCGINFO/NIOCREGIF fed with bad and
- * borderline input (fact sheet §1, §2, §5, §7, §8.1), the region queries
- * (PORT_INFO_GET, POOLS_INFO_GET) and the default region geometry (§3.1,
- * §12).
+ * borderline input (ABI.md §2.3, §3, §6, §8, §9.1), the region queries
+ * (PORT_INFO_GET, POOLS_INFO_GET) and the default region geometry (ABI.md §4.1,
+ * §13).
  */
 #define _GNU_SOURCE
 #include "common.h"
@@ -12,7 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-/* §3.1: 102400 + 7372800 + 335544320 with the default module parameters */
+/* ABI.md §4.1: 102400 + 7372800 + 335544320 with the default module parameters */
 #define EXP_MEMSIZE 343019520ULL
 #define NOSUCH_IF "nmt_nosuch0"
 
@@ -57,7 +57,7 @@ static void versions(void)
 	size_t i;
 	int fd = nmt_open_dev();
 
-	/* §1: accept iff 14 <= nr_version <= 15, body untouched otherwise */
+	/* ABI.md §2.3: accept iff 14 <= nr_version <= 15, body untouched otherwise */
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		memset(&pi, 0, sizeof(pi));
 		nmt_hdr(&h, NETMAP_REQ_PORT_INFO_GET, "", &pi);
@@ -76,7 +76,7 @@ static void versions(void)
 		is_err(nmt_ctrl(fd, &h), 0, "nr_version %u accepted", good[i]);
 		is(pi.nr_mem_id, 1, "nr_version %u: region 1 reported",
 		   good[i]);
-		is(h.nr_version, good[i], "nr_version %u not rewritten (§1)",
+		is(h.nr_version, good[i], "nr_version %u not rewritten (ABI.md §2.3)",
 		   good[i]);
 	}
 	close(fd);
@@ -91,7 +91,7 @@ static void reqtypes_and_reserved(void)
 	size_t i;
 	int fd = nmt_open_dev();
 
-	/* §5.3: any other value -> EINVAL, with or without a body */
+	/* ABI.md §6.3: any other value -> EINVAL, with or without a body */
 	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
 		nmt_hdr(&h, types[i], "", NULL);
 		is_err(nmt_ctrl(fd, &h), EINVAL,
@@ -101,7 +101,7 @@ static void reqtypes_and_reserved(void)
 		       "request type %u with a body -> EINVAL", types[i]);
 	}
 
-	/* §5.1: nr_reserved must be 0 */
+	/* ABI.md §6.1: nr_reserved must be 0 */
 	memset(&pi, 0, sizeof(pi));
 	nmt_hdr(&h, NETMAP_REQ_PORT_INFO_GET, "", &pi);
 	h.nr_reserved = 1;
@@ -126,7 +126,7 @@ static void body_rules(void)
 	struct nmreq_header h;
 	int fd = nmt_open_dev();
 
-	/* §5.1/§5.3: body required for types with one, forbidden otherwise */
+	/* ABI.md §6.1/§6.3: body required for types with one, forbidden otherwise */
 	nmt_hdr(&h, NETMAP_REQ_REGISTER, "ctb{1", NULL);
 	is_err(nmt_ctrl(fd, &h), EINVAL, "REGISTER without body -> EINVAL");
 	ok(unbound(fd), "fd still unbound after the failed REGISTER");
@@ -164,7 +164,7 @@ static void faults(void)
 	edge = area + pagesz;
 	hole = edge;
 
-	/* §2: a faulting copy of the ioctl argument is EFAULT */
+	/* ABI.md §3.3: a faulting copy of the ioctl argument is EFAULT */
 	is_err(nmt_ioctl(fd, NIOCCTRL, hole), EFAULT,
 	       "NIOCCTRL with an unmapped header -> EFAULT");
 	/* only the first 40 bytes exist: version 14, type PORT_INFO_GET */
@@ -227,7 +227,7 @@ static void null_arg_and_unknown_ioctl(void)
 	struct nm_ifreq ifr;
 	int fd = nmt_open_dev();
 
-	/* §2: NULL argument -> EINVAL */
+	/* ABI.md §3.3: NULL argument -> EINVAL */
 	is_err(nmt_ioctl(fd, NIOCCTRL, NULL), EINVAL, "NIOCCTRL NULL -> EINVAL");
 	is_err(nmt_ioctl(fd, NIOCREGIF, NULL), EINVAL,
 	       "NIOCREGIF NULL -> EINVAL");
@@ -236,7 +236,7 @@ static void null_arg_and_unknown_ioctl(void)
 	is_err(nmt_ioctl(fd, NIOCCONFIG, NULL), EINVAL,
 	       "NIOCCONFIG NULL -> EINVAL");
 
-	/* §2: unknown command -> EOPNOTSUPP (the size is part of the number) */
+	/* ABI.md §3.3: unknown command -> EOPNOTSUPP (the size is part of the number) */
 	is_err(nmt_ioctl(fd, _IO('i', 200), NULL), EOPNOTSUPP,
 	       "_IO('i', 200) -> EOPNOTSUPP");
 	is_err(nmt_ioctl(fd, _IOWR('i', 151, struct nmreq), &ifr), EOPNOTSUPP,
@@ -247,7 +247,7 @@ static void null_arg_and_unknown_ioctl(void)
 	is_err(nmt_ioctl(fd, _IO('i', 147), NULL), EOPNOTSUPP,
 	       "_IO('i', 147) -> EOPNOTSUPP");
 
-	/* §7.5: no VALE switch with a configuration hook -> EINVAL */
+	/* ABI.md §8.5: no VALE switch with a configuration hook -> EINVAL */
 	memset(&ifr, 0, sizeof(ifr));
 	snprintf(ifr.nifr_name, sizeof(ifr.nifr_name), "vale0");
 	is_err(nmt_ioctl(fd, NIOCCONFIG, &ifr), EINVAL,
@@ -286,7 +286,7 @@ static void name_nul(void)
 	char peer[64];
 	int fd, i, all = 1, err;
 
-	/* §5.1: byte 63 of nr_name is forced to NUL, visible after return */
+	/* ABI.md §6.1: byte 63 of nr_name is forced to NUL, visible after return */
 	fd = nmt_open_dev();
 	memset(&pi, 0, sizeof(pi));
 	nmt_hdr(&h, NETMAP_REQ_PORT_INFO_GET, NULL, &pi);
@@ -317,7 +317,7 @@ static void name_nul(void)
 		close(m.fd);
 		return;
 	}
-	/* §3.2: ni_name truncated to 15 characters */
+	/* ABI.md §4.2: ni_name truncated to 15 characters */
 	ok(memcmp(m.nifp->ni_name, "ctp{bbbbbbbbbbb", 16) == 0,
 	   "ni_name is the first 15 characters (\"%.16s\")",
 	   m.nifp->ni_name);
@@ -371,7 +371,7 @@ static void options_basic(void)
 	struct nmreq_option o;
 	int fd, err;
 
-	/* §5.2.3-5: unknown option on REGISTER -> EOPNOTSUPP */
+	/* ABI.md §6.2 steps 3-4, 6: unknown option on REGISTER -> EOPNOTSUPP */
 	opt_init(&o, 1000, NULL);
 	err = reg_with_opts(&o, &reg, &h, &fd);
 	is_err(err, EOPNOTSUPP, "REGISTER with an unknown option -> EOPNOTSUPP");
@@ -401,7 +401,7 @@ static void options_basic(void)
 	is_err((int)km1.nro_opt.nro_status, EOPNOTSUPP,
 	       "SYNC_KLOOP_MODE on REGISTER: nro_status EOPNOTSUPP");
 
-	/* §5.2.2: nro_reqtype 0 -> EINVAL, status EINVAL */
+	/* ABI.md §6.2 step 2: nro_reqtype 0 -> EINVAL, status EINVAL */
 	opt_init(&o, 0, NULL);
 	err = reg_with_opts(&o, &reg, &h, NULL);
 	is_err(err, EINVAL, "option type 0 -> EINVAL");
@@ -435,7 +435,7 @@ static void options_sizes(void)
 	struct nmreq_header h;
 	int i, err, all, fd;
 
-	/* §5.1: the 4096-byte limit also catches loops */
+	/* ABI.md §6.1: the 4096-byte limit also catches loops */
 	opt_init(&a, 1001, &a);
 	err = reg_with_opts(&a, &reg, &h, NULL);
 	is_err(err, EMSGSIZE, "option pointing to itself -> EMSGSIZE");
@@ -446,7 +446,7 @@ static void options_sizes(void)
 	is((long long)a.nro_next, (long long)(uintptr_t)&b,
 	   "loop: nro_next of the first option preserved");
 
-	/* §5.2.2: nro_size > 4096 -> EMSGSIZE (variable-size option) */
+	/* ABI.md §6.2 step 2: nro_size > 4096 -> EMSGSIZE (variable-size option) */
 	memset(big, 0, sizeof(big));
 	opt_init(ev, NETMAP_REQ_OPT_SYNC_KLOOP_EVENTFDS, NULL);
 	ev->nro_size = 4097;
@@ -479,7 +479,7 @@ static void options_sizes(void)
 			       (i + 1 < 10 ? (uintptr_t)&chain[i + 1] : 0);
 	ok(all, "chain of 10: every header written back with EOPNOTSUPP");
 
-	/* §5.2.4: other requests leave unknown options alone and succeed */
+	/* ABI.md §6.2 step 5: other requests leave unknown options alone and succeed */
 	opt_init(&a, 1003, NULL);
 	fd = nmt_open_dev();
 	memset(&pi, 0, sizeof(pi));
@@ -497,12 +497,12 @@ static void port_info_tests(void)
 	struct nmreq_port_info_get pi, pr;
 	int fd, err;
 
-	/* §5.5: empty name -> region info, region 1 if nr_mem_id is 0 */
+	/* ABI.md §6.5: empty name -> region info, region 1 if nr_mem_id is 0 */
 	err = port_info("", 0, &pi);
 	is_err(err, 0, "PORT_INFO_GET with empty name");
 	is(pi.nr_mem_id, 1, "empty name: region 1");
 	is((long long)pi.nr_memsize, (long long)EXP_MEMSIZE,
-	   "region 1 size with default parameters (§3.1)");
+	   "region 1 size with default parameters (ABI.md §4.1)");
 	err = port_info("", 1, &pr);
 	is_err(err, 0, "PORT_INFO_GET with empty name and mem id 1");
 	is((long long)pr.nr_memsize, (long long)pi.nr_memsize,
@@ -546,7 +546,7 @@ static void geometry(const struct nmreq_pools_info *pi, const char *what)
 	uint64_t bufsz = (uint64_t)pi->nr_buf_pool_objtotal *
 			 pi->nr_buf_pool_objsize;
 
-	/* §3.1 / §5.12 */
+	/* ABI.md §4.1 / §6.6 */
 	is((long long)pi->nr_if_pool_offset, 0, "%s: if pool at 0", what);
 	is((long long)pi->nr_ring_pool_offset, (long long)ifsz,
 	   "%s: ring pool right after the if pool", what);
@@ -562,7 +562,7 @@ static void geometry(const struct nmreq_pools_info *pi, const char *what)
 
 static void default_geometry(const struct nmreq_pools_info *pi)
 {
-	/* §3.1, §12: if 1024 x 100, ring 36864 x 200, buf 2048 x 163840 */
+	/* ABI.md §4.1, §13: if 1024 x 100, ring 36864 x 200, buf 2048 x 163840 */
 	is(pi->nr_if_pool_objsize, 1024, "region 1: if size 1024");
 	is(pi->nr_if_pool_objtotal, 100, "region 1: 100 netmap_if objects");
 	is(pi->nr_ring_pool_objsize, 36864, "region 1: ring size 36864");
@@ -595,6 +595,11 @@ static void pools_info_tests(void)
 
 	is_err(nmt_pools_info(NOSUCH_IF, 0, &pi), ENXIO,
 	       "POOLS_INFO_GET on a nonexistent interface -> ENXIO");
+	/* no port, no region: upstream refuses where PORT_INFO_GET answers */
+	is_err(nmt_pools_info("", 0, &pi), ENXIO,
+	       "POOLS_INFO_GET with an empty name -> ENXIO");
+	is_err(nmt_pools_info("", 1, &pi), ENXIO,
+	       "POOLS_INFO_GET with an empty name and mem id 1 -> ENXIO");
 
 	err = nmt_pools_info("cpo{1", 0, &pi);
 	if (!is_err(err, 0, "POOLS_INFO_GET on a pipe"))
@@ -629,7 +634,7 @@ static void pools_info_tests(void)
 		nmt_port_close(&p);
 	}
 
-	/* region 1 in use by a null port: the *_curr_* parameters (§12) */
+	/* region 1 in use by a null port: the *_curr_* parameters (ABI.md §13) */
 	err = nmt_port_open(&np, "ctnull", &nrq);
 	if (!is_err(err, 0, "null port on region 1"))
 		return;
@@ -651,11 +656,11 @@ static void bad_names(void)
 	size_t i;
 	int fd = nmt_open_dev();
 
-	/* §8.1 step 3: empty parent or empty pipe id -> EINVAL */
+	/* ABI.md §9.1 step 3: empty parent or empty pipe id -> EINVAL */
 	for (i = 0; i < sizeof(einval) / sizeof(einval[0]); i++)
 		is_err(nmt_register(fd, einval[i], &NMT_REQ_ALL, NULL), EINVAL,
 		       "register \"%s\" -> EINVAL", einval[i]);
-	/* §8.1 step 5 */
+	/* ABI.md §9.1 step 5 */
 	is_err(nmt_register(fd, NOSUCH_IF, &NMT_REQ_ALL, NULL), ENXIO,
 	       "register nonexistent interface -> ENXIO");
 	is_err(nmt_register(fd, NOSUCH_IF,
@@ -696,7 +701,7 @@ static void legacy_info(void)
 	struct nmreq r;
 	int fd = nmt_open_dev(), i, all;
 
-	/* §1: legacy requires nr_version >= 14, no upper bound */
+	/* ABI.md §2.3: legacy requires nr_version >= 14, no upper bound */
 	legacy_init(&r, "");
 	r.nr_version = 13;
 	is_err(legacy(fd, NIOCGINFO, &r), EINVAL, "NIOCGINFO version 13 -> EINVAL");
@@ -708,7 +713,7 @@ static void legacy_info(void)
 	is_err(legacy(fd, NIOCREGIF, &r), EINVAL, "NIOCREGIF version 13 -> EINVAL");
 	ok(unbound(fd), "fd unbound after the rejected NIOCREGIF");
 
-	/* §7.3: NIOCGINFO -> PORT_INFO_GET; empty name gives region 1 */
+	/* ABI.md §8.3: NIOCGINFO -> PORT_INFO_GET; empty name gives region 1 */
 	port_info("", 0, &pi);
 	legacy_init(&r, "");
 	is_err(legacy(fd, NIOCGINFO, &r), 0, "NIOCGINFO empty name");
@@ -722,7 +727,7 @@ static void legacy_info(void)
 	legacy_init(&r, NOSUCH_IF);
 	is_err(legacy(fd, NIOCGINFO, &r), ENXIO, "NIOCGINFO nonexistent -> ENXIO");
 
-	/* §7.1: byte 15 of nr_name forced to NUL, copied back */
+	/* ABI.md §8.1: byte 15 of nr_name forced to NUL, copied back */
 	legacy_init(&r, "");
 	memset(r.nr_name, 'q', sizeof(r.nr_name));
 	is_err(legacy(fd, NIOCGINFO, &r), ENXIO,
@@ -732,7 +737,7 @@ static void legacy_info(void)
 		all &= r.nr_name[i] == 'q';
 	ok(all, "legacy nr_name[0..14] unchanged");
 
-	/* §7.3: unknown commands */
+	/* ABI.md §8.3: unknown commands */
 	legacy_init(&r, "clv{1");
 	r.nr_cmd = 99;
 	is_err(legacy(fd, NIOCREGIF, &r), EINVAL, "NIOCREGIF nr_cmd 99 -> EINVAL");
@@ -751,7 +756,7 @@ static void legacy_register(void)
 	struct nmreq r, rs;
 	int fd, fd2, err;
 
-	/* failure: nothing written back (§7.4) */
+	/* failure: nothing written back (ABI.md §8.4) */
 	fd = nmt_open_dev();
 	legacy_init(&r, NOSUCH_IF);
 	r.nr_offset = 0x11223344;
@@ -761,7 +766,7 @@ static void legacy_register(void)
 	is(r.nr_offset, 0x11223344, "failed NIOCREGIF: nr_offset untouched");
 	is(r.nr_arg3, 0x5555, "failed NIOCREGIF: nr_arg3 untouched");
 
-	/* §7.4: mode PIPE_MASTER + ringid 3 -> "clp{3" */
+	/* ABI.md §8.4: mode PIPE_MASTER + ringid 3 -> "clp{3" */
 	legacy_init(&r, "clp");
 	r.nr_flags = NR_REG_PIPE_MASTER;
 	r.nr_ringid = 3;
@@ -818,7 +823,7 @@ static void legacy_register(void)
 	}
 	nmt_port_close(&m);
 
-	/* §7.4: mode 0 + NETMAP_SW_RING -> NR_REG_SW, refused on a pipe */
+	/* ABI.md §8.4: mode 0 + NETMAP_SW_RING -> NR_REG_SW, refused on a pipe */
 	fd = nmt_open_dev();
 	legacy_init(&r, "clq{1");
 	r.nr_ringid = NETMAP_SW_RING;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * t_extra_bufs: nr_extra_bufs (fact sheet §3.7): the list at ni_bufs_head,
+ * t_extra_bufs: nr_extra_bufs (ABI.md §4.7): the list at ni_bufs_head,
  * swapping list buffers into TX slots and sending them through a pipe, and
  * the return of every buffer on close (no leak over many registrations).
  */
@@ -127,7 +127,7 @@ static void list_and_swap(void)
 		nmt_port_close(&s);
 		return;
 	}
-	/* §3.7 */
+	/* ABI.md §4.7 */
 	is(m.reg.nr_extra_bufs, 100, "reply: 100 extra buffers");
 	is(s.reg.nr_extra_bufs, 0, "the peer asked none, got 0");
 	is(s.nifp->ni_bufs_head, 0, "peer: ni_bufs_head 0");
@@ -177,7 +177,7 @@ static void list_and_swap(void)
 	for (ok_all = 1, i = 0; i < 5 && i < avail; i++) {
 		struct netmap_slot *sl = &rx->slot[rx->head];
 
-		/* §4.2: pipes move the slot, buffer included (zero copy) */
+		/* ABI.md §5.2: pipes move the slot, buffer included (zero copy) */
 		if (sl->buf_idx != taken[i] || sl->len != 200 ||
 		    !(sl->flags & NS_BUF_CHANGED) ||
 		    nmt_check(NETMAP_BUF(rx, sl->buf_idx), 200, 500 + i) != -1) {
@@ -209,7 +209,7 @@ static void many_registrations(void)
 	uint32_t *list;
 	int it, bad, short_reply = 0, bad_walk = 0, err = 0;
 
-	/* §3.7: close returns the list; 200 x 1000 > 163840 buffers */
+	/* ABI.md §4.7: close returns the list; 200 x 1000 > 163840 buffers */
 	err = nmt_port_open(&keep, "ebx}3", &NMT_REQ_ALL);
 	if (!is_err(err, 0, "open ebx}3 (kept open during the loop)"))
 		return;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * t_host: the host stack rings of an emulated port (fact sheet 4.2, 4.6, 6.1)
+ * t_host: the host stack rings of an emulated port (ABI.md §5.2, §5.6, §7.1)
  * on the first two NICs of $NETMAP_NICS (A, B, on one QEMU hub):
  *  - geometry and ring selection of netmap:A^ and netmap:A*, NR_REG_ONE_SW;
  *  - what the stack sends through A lands on the host RX ring, byte for byte

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * t_pipe: netmap pipes (fact sheet §4.2, §4.7, §8.1 step 3).
+ * t_pipe: netmap pipes (ABI.md §5.2, §5.7, §9.1 step 3).
  *
  * Deterministic checks first (zero copy, NS_BUF_CHANGED, multi-slot packets
  * published as a unit, ring pairing, configuration, open/close orders, the
@@ -45,7 +45,7 @@ static void zero_copy_and_frags(void)
 		nmt_port_close(&m);
 		return;
 	}
-	/* §3.1: zero copy iff same region */
+	/* ABI.md §4.1: zero copy iff same region */
 	is(m.reg.nr_mem_id, s.reg.nr_mem_id, "both ends report the same mem id");
 	tx = nmt_txring(&m, 0);
 	rx = nmt_rxring(&s, 0);
@@ -63,7 +63,7 @@ static void zero_copy_and_frags(void)
 	for (good = 1, i = 0; i < 3 && i < avail; i++) {
 		struct netmap_slot *sl = &rx->slot[rx->head];
 
-		/* §4.2: the slot is moved, buffer index included */
+		/* ABI.md §5.2: the slot is moved, buffer index included */
 		if (sl->buf_idx != sent_buf[i]) {
 			diag("packet %u: RX buf %u, sent in buf %u", i,
 			     sl->buf_idx, sent_buf[i]);
@@ -86,7 +86,7 @@ static void zero_copy_and_frags(void)
 	nmt_rxsync(s.fd);
 	ok(nmt_tx_drain(m.fd, tx, 1000), "master TX ring drains (tail = head - 1)");
 
-	/* §4.7: pipes publish only complete packets */
+	/* ABI.md §5.7: pipes publish only complete packets */
 	for (f = 0; f < 2; f++) {
 		struct netmap_slot *sl = &tx->slot[tx->head];
 
@@ -202,7 +202,7 @@ static void ring_pairing_and_config(void)
 	if (!err)
 		nmt_port_close(&m);
 
-	/* §8.1 step 3: slave TX = master RX, slave RX = master TX */
+	/* ABI.md §9.1 step 3: slave TX = master RX, slave RX = master TX */
 	err = nmt_port_open(&m, "pf{1", &cf);
 	if (!is_err(err, 0, "open pf{1 with 3/1 rings, 128/256 slots"))
 		return;
@@ -297,7 +297,7 @@ static void close_first(const char *closer, const char *stayer)
 	   stayer);
 	nmt_port_close(&c);
 
-	/* §4.8: syncs return 0, or EIO when the peer is going away */
+	/* ABI.md §5.10: syncs return 0, or EIO when the peer is going away */
 	err = nmt_txsync(s.fd);
 	ok(err == 0 || err == EIO, "%s closed: %s NIOCTXSYNC -> %s", closer,
 	   stayer, errname(err));
@@ -336,7 +336,7 @@ static void many_pipes(void)
 
 	/*
 	 * 64 pipes pin 256 rings: more than the 200 of region 1 with the
-	 * default parameters. §12: pool parameters are writable at run time
+	 * default parameters. ABI.md §13: pool parameters are writable at run time
 	 * and apply when the region is next configured (it is idle here).
 	 */
 	if (nmt_param_read("ring_num", &ring_num) == 0 && ring_num < 300) {
@@ -345,7 +345,7 @@ static void many_pipes(void)
 				"pipes", ring_num);
 	}
 
-	/* §8.1 step 3: at most 64 pipes per parent */
+	/* ABI.md §9.1 step 3: at most 64 pipes per parent */
 	for (i = 0; i < 64; i++) {
 		snprintf(name, sizeof(name), "pm{%d", i + 1);
 		fds[i] = nmt_open_dev();
@@ -515,7 +515,7 @@ static void *receiver(void *arg)
 			unsigned int f, nfrags = is_multi(seq) ? 3 : 1;
 
 			if (avail < nfrags) {
-				x->split++;	/* §4.7: published as a unit */
+				x->split++;	/* ABI.md §5.7: published as a unit */
 				break;
 			}
 			for (f = 0; f < nfrags; f++) {

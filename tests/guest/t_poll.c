@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * t_poll: poll/select/epoll on pipe ends (fact sheet §4.8): prompt wake-up
+ * t_poll: poll/select/epoll on pipe ends (ABI.md §5.8): prompt wake-up
  * when the peer sends or frees slots, the cur/tail rule, POLLERR on an
  * unbound fd, NR_NO_TX_POLL, and a close racing with a blocked poller.
  */
@@ -160,7 +160,7 @@ static void unbound_fd(void)
 	int fd = nmt_open_dev();
 	uint64_t t0 = nmt_now_ms();
 
-	/* §4.8 step 1 */
+	/* ABI.md §5.8 step 1 */
 	pfd = (struct pollfd){ .fd = fd, .events = POLLIN | POLLOUT };
 	is(poll(&pfd, 1, 1000), 1, "poll on an unbound fd returns at once");
 	ok(pfd.revents & POLLERR, "unbound fd: POLLERR (revents 0x%x)",
@@ -261,7 +261,7 @@ static void cur_tail_rule(void)
 	is(poll_now(p.s.fd, POLLIN), 1, "3 packets waiting: readable");
 	is(p.srx->tail, 3, "RX tail 3");
 
-	/* §4.8 step 5: cur moved up to tail, head kept: blocks */
+	/* ABI.md §5.8 step 5: cur moved up to tail, head kept: blocks */
 	p.srx->cur = p.srx->tail;
 	is(poll_now(p.s.fd, POLLIN), 0, "cur = tail (head kept): not readable");
 	is(p.srx->head, 0, "head kept by the kernel");
@@ -290,7 +290,7 @@ static void no_tx_poll(void)
 {
 	struct pair p;
 
-	/* §6.2: NR_NO_TX_POLL: poll pushes TX rings only when POLLOUT asked */
+	/* ABI.md §7.2: NR_NO_TX_POLL: poll pushes TX rings only when POLLOUT asked */
 	if (!open_pair(&p, "pnt", NR_NO_TX_POLL))
 		return;
 	nmt_put(p.mtx, 80, 1);
@@ -302,7 +302,7 @@ static void no_tx_poll(void)
 	   "NR_NO_TX_POLL: poll(POLLOUT) pushed it");
 	close_pair(&p);
 
-	/* §4.8 step 3: without the flag every poll pushes */
+	/* ABI.md §5.8 step 3: without the flag every poll pushes */
 	if (!open_pair(&p, "ptp", 0))
 		return;
 	nmt_put(p.mtx, 80, 2);

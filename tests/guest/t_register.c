@@ -2,7 +2,7 @@
 /*
  * t_register: NETMAP_REQ_REGISTER in every mode on pipes and null ports,
  * the resulting shared-memory layout and initial ring state, mmap rules and
- * exclusive ownership (fact sheet §2, §3, §5.4, §6, §8.1).
+ * exclusive ownership (ABI.md §3, §4, §6.4, §7, §9.1).
  */
 #define _GNU_SOURCE
 #include "common.h"
@@ -64,7 +64,7 @@ static void expect_bound(const struct nmt_port *p, unsigned int txm,
 	bound_masks(p, &t, &r, &h);
 	is(t, txm, "%s: TX rings with non-zero ring_ofs (mask)", what);
 	is(r, rxm, "%s: RX rings with non-zero ring_ofs (mask)", what);
-	is(h, 0, "%s: host ring entries of ring_ofs are 0 (§3.6)", what);
+	is(h, 0, "%s: host ring entries of ring_ofs are 0 (ABI.md §4.6)", what);
 }
 
 struct layout {
@@ -90,7 +90,7 @@ static void layout_init(struct layout *l, const struct nmt_port *p)
 		bail("calloc");
 }
 
-/* §3.3, §3.9: a freshly created ring, checked slot by slot. */
+/* ABI.md §4.3, §4.9: a freshly created ring, checked slot by slot. */
 static void check_ring(const struct nmt_port *p, struct netmap_ring *r,
 		       int tx, unsigned int idx, uint32_t slots,
 		       struct layout *l)
@@ -102,7 +102,7 @@ static void check_ring(const struct nmt_port *p, struct netmap_ring *r,
 	ok(ofs >= p->reg.nr_offset && ofs + 256 + 16ULL * r->num_slots <=
 	   p->memsize, "%s %s ring %u lies inside the mapping", p->name, d,
 	   idx);
-	is(r->dir, tx ? 1 : 0, "%s %s ring %u: dir (quirk 1: TX=1, RX=0)",
+	is(r->dir, tx ? 1 : 0, "%s %s ring %u: dir (Q1: TX=1, RX=0)",
 	   p->name, d, idx);
 	is(r->ringid, idx, "%s %s ring %u: ringid", p->name, d, idx);
 	is(r->num_slots, slots, "%s %s ring %u: num_slots", p->name, d, idx);
@@ -178,7 +178,7 @@ static void bad_modes(void)
 	size_t i;
 	int fd = nmt_open_dev();
 
-	/* §5.4 errors, §6.1, §8.1 step 3 */
+	/* ABI.md §6.4 errors, §7.1, §9.1 step 3 */
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		rq.mode = bad[i].mode;
 		is_err(nmt_register(fd, "rgm{1", &rq, NULL), EINVAL,
@@ -194,14 +194,14 @@ static void bad_modes(void)
 	is_err(nmt_txsync(fd), 0, "first binding still works (NIOCTXSYNC)");
 	close(fd);
 
-	/* §5.4: unknown nr_mem_id -> EINVAL, also for ports with a region */
+	/* ABI.md §6.4: unknown nr_mem_id -> EINVAL, also for ports with a region */
 	fd = nmt_open_dev();
 	rq = (struct nmt_req){ .mode = NR_REG_ALL_NIC, .mem_id = 999 };
 	is_err(nmt_register(fd, "rgm{1", &rq, NULL), EINVAL,
 	       "unknown nr_mem_id 999 on a pipe -> EINVAL");
 	close(fd);
 
-	/* §6.2: unknown flag bits are ignored (pkt-gen sets 0x1000) */
+	/* ABI.md §7.2: unknown flag bits are ignored (pkt-gen sets 0x1000) */
 	fd = nmt_open_dev();
 	rq = (struct nmt_req){ .mode = NR_REG_ALL_NIC,
 			       .flags = 0x1000 | (1ULL << 40) | (1ULL << 63) };
@@ -219,7 +219,7 @@ static void all_nic_layout(void)
 	err = nmt_port_open(&p, "rga{1", &NMT_REQ_ALL);
 	if (!is_err(err, 0, "register rga{1 NR_REG_ALL_NIC and mmap"))
 		return;
-	/* §5.4 reply, §3.6 host rings */
+	/* ABI.md §6.4 reply, §4.6 host rings */
 	is(p.reg.nr_tx_rings, 1, "reply: 1 TX ring");
 	is(p.reg.nr_rx_rings, 1, "reply: 1 RX ring");
 	is(p.reg.nr_host_tx_rings, 0, "reply: nr_host_tx_rings 0 for a pipe");
@@ -293,7 +293,7 @@ static void one_nic(void)
 	close(fd);
 	nmt_port_close(&keep);
 
-	/* §5.4: a direction with fewer than j+1 rings uses its ring 0 */
+	/* ABI.md §6.4: a direction with fewer than j+1 rings uses its ring 0 */
 	one = (struct nmt_req){ .mode = NR_REG_ONE_NIC, .ringid = 3,
 				.tx_rings = 4, .rx_rings = 2 };
 	err = nmt_port_open(&p, "rgq{1", &one);
@@ -317,7 +317,7 @@ static void rings_only(void)
 	struct nmt_port p;
 	int err;
 
-	/* §6.1, §3.2: ring_ofs of unbound rings are 0 */
+	/* ABI.md §7.1, §4.2: ring_ofs of unbound rings are 0 */
 	rq.flags = NR_TX_RINGS_ONLY;
 	err = nmt_port_open(&p, "rgt{1", &rq);
 	if (is_err(err, 0, "NR_TX_RINGS_ONLY")) {
@@ -353,7 +353,7 @@ static void counts(void)
 	struct nmport_d *d;
 	int err;
 
-	/* §5.4: counts honoured by ports created by the request */
+	/* ABI.md §6.4: counts honoured by ports created by the request */
 	err = nmt_port_open(&m, "rgc{1", &rq);
 	if (!is_err(err, 0, "pipe with 2/3 rings and 256/128 slots"))
 		return;
@@ -366,7 +366,7 @@ static void counts(void)
 	expect_bound(&m, 3, 7, "2/3 rings");
 	check_all_rings(&m);
 
-	/* §8.1 step 3: the slave's counts are the master's, swapped */
+	/* ABI.md §9.1 step 3: the slave's counts are the master's, swapped */
 	err = nmt_port_open(&s, "rgc}1", &NMT_REQ_ALL);
 	if (is_err(err, 0, "open the slave without a request")) {
 		is(s.reg.nr_tx_rings, 3, "slave: 3 TX rings");
@@ -386,12 +386,12 @@ static void counts(void)
 		is(m2.reg.nr_tx_slots, 256, "existing port: still 256 slots");
 		ok(nmt_txring(&m2, 0) && (char *)nmt_txring(&m2, 0) - m2.mem ==
 		   (char *)nmt_txring(&m, 0) - m.mem,
-		   "second fd shares the ring objects (§3.6)");
+		   "second fd shares the ring objects (ABI.md §4.6)");
 		nmt_port_close(&m2);
 	}
 	nmt_port_close(&m);
 
-	/* the same through libnetmap's @conf option (§8.2) */
+	/* the same through libnetmap's @conf option (ABI.md §9.2) */
 	d = nmport_open("netmap:rgl{1@conf:tx-rings=2,rx-rings=3,"
 			"tx-slots=256,rx-slots=128");
 	if (ok(d != NULL, "nmport_open with @conf")) {
@@ -418,7 +418,7 @@ static void mmap_rules(void)
 	uint64_t ofs;
 	int fd, err;
 
-	/* §2: mmap only after a successful register */
+	/* ABI.md §3.1: mmap only after a successful register */
 	fd = nmt_open_dev();
 	m = mmap(NULL, pagesz, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	is_err(m == MAP_FAILED ? errno : 0, EINVAL,
@@ -485,7 +485,7 @@ static void null_ports(void)
 	struct pollfd pfd;
 	int fd, err, i;
 
-	/* §8.1 step 1: a region is needed */
+	/* ABI.md §9.1 step 1: a region is needed */
 	fd = nmt_open_dev();
 	is_err(nmt_register(fd, "rgnull", &rq, NULL), EINVAL,
 	       "NR_REG_NULL without mem id -> EINVAL");
@@ -522,7 +522,7 @@ static void null_ports(void)
 		nmt_port_close(&q);
 	}
 
-	/* §4.2: syncs are no-ops */
+	/* ABI.md §5.2: syncs are no-ops */
 	tx = nmt_txring(&p, 0);
 	rx = nmt_rxring(&p, 0);
 	for (i = 0; i < 5; i++)
@@ -560,7 +560,7 @@ static void exclusive(void)
 	onex = one;
 	onex.flags = NR_EXCLUSIVE;
 
-	/* §5.4: EBUSY on exclusive conflicts */
+	/* ABI.md §6.4: EBUSY on exclusive conflicts */
 	f1 = reg_fd("rgx{1", &allx, &err);
 	is_err(err, 0, "rgx{1 exclusive");
 	f2 = reg_fd("rgx{1", &all, &err);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * t_sync: ring validation and the sync rules (fact sheet §4.2 - §4.4, §4.9)
+ * t_sync: ring validation and the sync rules (ABI.md §5.2 - §5.4, §5.9)
  * on a pipe: corrupted head/cur/tail, bad buffer indices and lengths in
  * slots being sent, draining, the "one slot always empty" rule, timestamps.
  */
@@ -84,7 +84,7 @@ static void tx_corruption(void)
 	is(h0, 3, "TX head 3");
 	is(t0, 2, "TX tail = head - 1 after draining");
 
-	/* §4.4: out-of-range head -> reset to hwcur/hwtail, ioctl returns 0 */
+	/* ABI.md §5.4: out-of-range head -> reset to hwcur/hwtail, ioctl returns 0 */
 	p.tx->head = p.n + 5;
 	is_err(nmt_txsync(p.m.fd), 0, "TX head = num_slots + 5: NIOCTXSYNC 0");
 	is(p.tx->head, h0, "TX head reset to hwcur");
@@ -105,7 +105,7 @@ static void tx_corruption(void)
 	is(p.tx->head, h0, "TX head back to hwcur, the 2 packets dropped");
 	is(nmt_rx_wait(p.s.fd, p.rx, 1, 50), 0, "the peer got nothing");
 
-	/* §4.2 step 2, §4.4: a modified tail is restored */
+	/* ABI.md §5.2 txsync step 1, §5.4: a modified tail is restored */
 	p.tx->tail = p.n + 100;
 	is_err(nmt_txsync(p.m.fd), 0, "TX tail = num_slots + 100: NIOCTXSYNC 0");
 	ok(p.tx->head == h0 && p.tx->cur == h0 && p.tx->tail == t0,
@@ -134,7 +134,7 @@ static void rx_corruption(void)
 	nmt_put(p.tx, 120, 41);
 	is_err(nmt_txsync(p.m.fd), 0, "master sends 2 more");
 
-	/* §4.4: RX reinit, then the sync still runs */
+	/* ABI.md §5.4: RX reinit, then the sync still runs */
 	p.rx->head = p.n + 1;
 	is_err(nmt_rxsync(p.s.fd), 0, "RX head = num_slots + 1: NIOCRXSYNC 0");
 	is(p.rx->head, h0, "RX head reset to hwcur");
@@ -180,7 +180,7 @@ static void poll_pollerr(void)
 	ok(round_trip(&p, 2, 10), "2 packets through");
 	h0 = p.tx->head;
 
-	/* §4.4, §4.8 step 3: validation failure in poll -> POLLERR */
+	/* ABI.md §5.4, §5.8 step 3: validation failure in poll -> POLLERR */
 	p.tx->head = p.n + 7;
 	pfd = (struct pollfd){ .fd = p.m.fd, .events = POLLOUT };
 	is(poll(&pfd, 1, 0), 1, "poll(POLLOUT) with TX head out of range: ready");
@@ -210,7 +210,7 @@ static void reinit_scans_slots(void)
 	if (!open_pair(&p, "srs", 0))
 		return;
 	nbufs = nmt_nbufs(&p.m);
-	/* §4.4: the reinit fixes bad slots all over the ring */
+	/* ABI.md §5.4: the reinit fixes bad slots all over the ring */
 	p.tx->slot[10].buf_idx = 0xfffffff0u;
 	p.tx->slot[11].buf_idx = nbufs;
 	p.tx->slot[12].len = (uint16_t)(p.tx->nr_buf_size + 1);
@@ -264,7 +264,7 @@ static void bad_slots_sent(void)
 	nmt_put(p.tx, 100, 77);
 	is_err(nmt_txsync(p.m.fd), 0, "send slots with bad buf_idx and len");
 
-	/* §4.2: out-of-region indices map to buffer 0, lengths clamped */
+	/* ABI.md §5.2: out-of-region indices map to buffer 0, lengths clamped */
 	avail = nmt_rx_wait(p.s.fd, p.rx, 7, 1000);
 	is(avail, 7, "all 7 packets delivered");
 	for (good = 1, i = 0; i < 4 && i < avail; i++) {
@@ -316,7 +316,7 @@ static void one_slot_empty(void)
 	if (!open_pair(&p, "sse", 64))
 		return;
 	n = p.n;
-	/* §3.9, §4.1: one slot always empty */
+	/* ABI.md §4.9, §5.1: one slot always empty */
 	is(nmt_dist(p.tx, p.tx->head, p.tx->tail), n - 1,
 	   "fresh TX ring: num_slots - 1 free");
 	for (i = 0; i < n - 1; i++)
@@ -368,7 +368,7 @@ static void timestamps(void)
 
 	if (!open_pair(&p, "sts", 0))
 		return;
-	/* §4.9: every RX sync stamps ring->ts; TX syncs never do */
+	/* ABI.md §5.9: every RX sync stamps ring->ts; TX syncs never do */
 	memset(&p.rx->ts, 0, sizeof(p.rx->ts));
 	gettimeofday(&before, NULL);
 	nmt_rxsync(p.s.fd);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * t_vale: VALE switches with ephemeral ports (fact sheet §13, §5.8, §8.1).
+ * t_vale: VALE switches with ephemeral ports (ABI.md §14, §6.10, §9.1).
  *
  * Flooding of broadcast and unknown unicast to every other port, learning
  * (after one frame from each port unicast reaches only its port), isolation

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * t_vale_netns: VALE switches belong to a network namespace (fact sheet
- * §13: max_bridges switches per namespace). The program moves between the
+ * t_vale_netns: VALE switches belong to a network namespace (ABI.md
+ * §14: max_bridges switches per namespace). The program moves between the
  * initial namespace and one of its own with setns():
  *  - a switch name in each namespace is a different switch: frames and
  *    listings do not cross;

@@ -1,5 +1,5 @@
 #!/bin/sh
-# NICs attached to VALE switches with vale-ctl (fact sheet 5.6, 5.7, 13):
+# NICs attached to VALE switches with vale-ctl (ABI.md §6.8, §6.9, §14):
 # a veth end attached (emulated adapter with the distribution's veth, then
 # native with ours) carries pkt-gen's frames between a switch port and the
 # pair's other end both ways, exact counts, in order, payloads verified;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * t_vale_persist: persistent VALE ports (fact sheet §5.10, §5.6, §5.7,
- * §13). NEWIF makes a port and an interface of its name (geometry written
+ * t_vale_persist: persistent VALE ports (ABI.md §6.11, §6.8, §6.9,
+ * §14). NEWIF makes a port and an interface of its name (geometry written
  * back, clamped; name, duplicate and region errors); `netmap:NAME` binds
  * it; ATTACH puts it into a switch and DETACH takes it out (errors for
  * each); frames cross between it and an ephemeral port both ways, counted

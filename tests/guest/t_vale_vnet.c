@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * t_vale_vnet: virtio-net headers on VALE ports (fact sheet §5.9, §13).
+ * t_vale_vnet: virtio-net headers on VALE ports (ABI.md §6.7, §14).
  * PORT_HDR_SET/GET and their errors, NR_ACCEPT_VNET_HDR required once a
  * port has a header; between a plain port, a 12-byte and a 10-byte one
  * every frame arrives with its receiver's header (zeros and num_buffers 1

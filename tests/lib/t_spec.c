@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Port-spec grammar: every row of the behaviour table of the fact sheet
- * (section 8.2) through nmport_prepare(), the rejected specs, and the
- * state a failed nmport_parse() leaves behind.
+ * Port-spec grammar: every row of the sample table of docs/ABI.md §9.2
+ * through nmport_prepare(), the rejected specs, and the state a failed
+ * nmport_parse() leaves behind.
  */
 #include "nmtest.h"
 

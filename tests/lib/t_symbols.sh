@@ -1,5 +1,5 @@
 #!/bin/sh
-# libnetmap.a exports what section 11 of the fact sheet lists (and nothing
+# libnetmap.a exports what docs/ABI.md §12 lists (and nothing
 # outside the nm* namespace); the static test binaries pull the pthreads
 # object in only when the header asks for it.  TAP output.
 LIB=${LIB:-../../lib/libnetmap/libnetmap.a}
