@@ -1,10 +1,12 @@
-# Shared by the apps' Makefiles. An app sets SRCDIR, TOPDIR, PROGS and
-# TESTS, includes this file, then adds to APP_CFLAGS / APP_LDFLAGS /
+# Shared by the apps' Makefiles. An app sets SRCDIR, TOPDIR, PROGS,
+# TESTS and optionally MANS (man pages in its folder, e.g. lb.8), includes
+# this file, then adds to APP_CFLAGS / APP_LDFLAGS /
 # APP_LIBS and gives its link rules. Targets:
 #   make                     build $(PROGS)
 #   make STATIC=1            link statically
 #   make check               host tests: tests/run.sh (TAP, then "N passed, N failed")
 #   make install DESTDIR=... PREFIX=...   install into $(DESTDIR)$(PREFIX)/bin
+#                            (and each NAME.N of MANS into share/man/manN)
 #   make clean
 vpath %.c $(SRCDIR)
 vpath %.h $(SRCDIR)
@@ -51,6 +53,11 @@ check: $(PROGS) $(TESTS)
 install: $(PROGS)
 	$(INSTALL) -d $(DESTDIR)$(PREFIX)/bin
 	$(INSTALL) -m 0755 $(PROGS) $(DESTDIR)$(PREFIX)/bin
+	@set -e; for m in $(MANS); do \
+		d=$(DESTDIR)$(PREFIX)/share/man/man$${m##*.}; \
+		echo "$(INSTALL) -m 0644 $(SRCDIR)$$m $$d"; \
+		$(INSTALL) -d $$d; $(INSTALL) -m 0644 $(SRCDIR)$$m $$d; \
+	done
 
 clean:
 	rm -f $(PROGS) $(TESTS) *.o *.d tests/*.o tests/*.d .build-flags
