@@ -38,7 +38,7 @@ all: $(PROGS)
 
 tests/%.o: tests/%.c .build-flags
 	@mkdir -p tests
-	$(CC) $(APP_CFLAGS) -I$(SRCDIR) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(APP_CFLAGS) -I$(SRCDIR) -I$(TOPDIR)/apps $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 # Only built when missing: the library has its own Makefile.
 $(LIBNETMAP):

@@ -13,18 +13,8 @@
 
 #define T_SLOTS		16
 #define T_BUFSZ		256
-#define T_RING_BYTES	(sizeof(struct netmap_ring) + \
-			 T_SLOTS * sizeof(struct netmap_slot))
 
-static int t_n, t_fail;
-
-static void t_ok(int cond, const char *what)
-{
-	t_n++;
-	if (!cond)
-		t_fail++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", t_n, what);
-}
+#include "unit_test.h"
 
 /* A 60-byte frame: fill everywhere, tag in byte at. */
 static void t_frame(unsigned char *f, unsigned char fill, unsigned int at,
@@ -134,40 +124,6 @@ static void test_full(void)
 }
 
 /* ---- forwarding over rings in memory ---- */
-
-struct t_region {
-	char *base;
-	struct netmap_ring *rx, *tx;
-};
-
-static struct netmap_ring *t_ring_init(char *at, char *bufs, uint32_t first)
-{
-	struct netmap_ring *r = (struct netmap_ring *)at;
-	uint32_t i;
-
-	*(int64_t *)&r->buf_ofs = bufs - at;
-	*(uint32_t *)&r->num_slots = T_SLOTS;
-	*(uint32_t *)&r->nr_buf_size = T_BUFSZ;
-	for (i = 0; i < T_SLOTS; i++)
-		r->slot[i].buf_idx = first + i;
-	return r;
-}
-
-static void t_region_init(struct t_region *g)
-{
-	size_t rings = 2 * ((T_RING_BYTES + 63) & ~(size_t)63);
-	char *bufs;
-
-	g->base = calloc(1, rings + 2 * T_SLOTS * T_BUFSZ);
-	if (g->base == NULL) {
-		perror("calloc");
-		exit(1);
-	}
-	bufs = g->base + rings;
-	g->rx = t_ring_init(g->base, bufs, 0);
-	g->tx = t_ring_init(g->base + rings / 2, bufs, T_SLOTS);
-	g->tx->tail = T_SLOTS - 1;
-}
 
 static void t_receive(struct netmap_ring *rx, unsigned char tag)
 {
@@ -341,6 +297,5 @@ int main(void)
 	test_forward_full();
 	test_options(err);
 	fclose(err);
-	printf("1..%d\n", t_n);
-	return t_fail ? 1 : 0;
+	return t_done();
 }

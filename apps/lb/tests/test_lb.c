@@ -12,16 +12,7 @@
 #include <net/netmap_user.h>
 
 #include "lb.h"
-
-static int t_n, t_fail;
-
-static void t_ok(int cond, const char *what)
-{
-	t_n++;
-	if (!cond)
-		t_fail++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", t_n, what);
-}
+#include "unit_test.h"
 
 /* ---- frames ------------------------------------------------------------ */
 
@@ -712,6 +703,5 @@ int main(void)
 	test_groups();
 	test_morefrag_nonip();
 	test_stats_lines();
-	printf("1..%d\n", t_n);
-	return t_fail ? 1 : 0;
+	return t_done();
 }
