@@ -13,31 +13,11 @@ tap_init bridge
 
 
 # br EXPECTED_RC ARGS...: run bridge, stdout in $T/out, stderr in $T/err
-br() {
-	want=$1
-	shift
-	"$BR" "$@" >"$T/out" 2>"$T/err"
-	got=$?
-	[ "$got" -eq "$want" ] && return 0
-	echo "# bridge $*: exit $got, expected $want" >&2
-	sed 's/^/# /' "$T/err" >&2
-	return 1
-}
+br() { want=$1; shift; tap_run "$want" "$BR" "$@"; }
 
-out_has() { grep -Eq -- "$1" "$T/out"; }
-err_has() { grep -Eq -- "$1" "$T/err"; }
 
 # --- unit tests -------------------------------------------------------------
-"$B/tests/test_bridge" >"$T/unit" 2>&1
-urc=$?
-while IFS= read -r line; do
-	case "$line" in
-	"ok "*) result 0 "unit: ${line#ok * - }" ;;
-	"not ok "*) result 1 "unit: ${line#not ok * - }" ;;
-	esac
-done <"$T/unit"
-grep -q '^1\.\.' "$T/unit" && st=$urc || st=1
-result "$st" "unit tests ran to completion"
+tap_unit "$B/tests/test_bridge"
 
 # --- command line -------------------------------------------------------------
 br 0 -h && out_has '^Usage: bridge' && out_has '-b burst'

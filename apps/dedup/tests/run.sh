@@ -12,32 +12,13 @@ S=$(cd "$(dirname "$0")/.." && pwd)
 tap_init dedup
 
 # dd EXPECTED_RC ARGS...: run dedup, stdout in $T/out, stderr in $T/err
-dd() {
-	want=$1
-	shift
-	"$DD" "$@" >"$T/out" 2>"$T/err"
-	got=$?
-	[ "$got" -eq "$want" ] && return 0
-	echo "# dedup $*: exit $got, expected $want" >&2
-	sed 's/^/# /' "$T/err" >&2
-	return 1
-}
+dd() { want=$1; shift; tap_run "$want" "$DD" "$@"; }
 
-out_has() { grep -Eq -- "$1" "$T/out"; }
 # err_is LINE: stderr is exactly that one line
 err_is() { printf '%s\n' "$1" | cmp -s - "$T/err" || { sed 's/^/# got: /' "$T/err" >&2; return 1; }; }
 
 # --- unit tests -------------------------------------------------------------
-"$B/tests/test_dedup" >"$T/unit" 2>&1
-urc=$?
-while IFS= read -r line; do
-	case "$line" in
-	"ok "*) result 0 "unit: ${line#ok * - }" ;;
-	"not ok "*) result 1 "unit: ${line#not ok * - }" ;;
-	esac
-done <"$T/unit"
-grep -q '^1\.\.' "$T/unit" && st=$urc || st=1
-result "$st" "unit tests ran to completion"
+tap_unit "$B/tests/test_dedup"
 
 # --- command line -----------------------------------------------------------
 dd 0 -h && out_has '^Usage: dedup' && [ ! -s "$T/err" ]

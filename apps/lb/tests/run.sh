@@ -12,16 +12,7 @@ S=$(dirname "$0")/..
 tap_init lb
 
 # lbx EXPECTED_RC ARGS...: run lb, stdout in $T/out, stderr in $T/err
-lbx() {
-	want=$1
-	shift
-	"$LB" "$@" >"$T/out" 2>"$T/err"
-	got=$?
-	[ "$got" -eq "$want" ] && return 0
-	echo "# lb $*: exit $got, expected $want" >&2
-	sed 's/^/# /' "$T/err" >&2
-	return 1
-}
+lbx() { want=$1; shift; tap_run "$want" "$LB" "$@"; }
 
 # err_is LINE: stderr is exactly that one line
 err_is() {
@@ -31,19 +22,9 @@ err_is() {
 	return 1
 }
 
-out_has() { grep -Eq -- "$1" "$T/out"; }
 
 # --- unit tests -------------------------------------------------------------
-"$B/tests/test_lb" >"$T/unit" 2>/dev/null
-urc=$?
-while IFS= read -r line; do
-	case "$line" in
-	"ok "*) result 0 "unit: ${line#ok * - }" ;;
-	"not ok "*) result 1 "unit: ${line#not ok * - }" ;;
-	esac
-done <"$T/unit"
-grep -q '^1\.\.' "$T/unit" && st=$urc || st=1
-result "$st" "unit tests ran to completion"
+tap_unit "$B/tests/test_lb"
 
 # --- command line -----------------------------------------------------------
 lbx 0 -h && out_has '^Usage: lb ' && [ ! -s "$T/err" ]

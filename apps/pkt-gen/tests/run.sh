@@ -13,33 +13,11 @@ tap_init pkt-gen
 
 
 # pg EXPECTED_RC ARGS...: run pkt-gen, stdout in $T/out, stderr in $T/err
-pg() {
-	want=$1
-	shift
-	"$PG" "$@" >"$T/out" 2>"$T/err"
-	got=$?
-	if [ "$want" = any ] || [ "$got" -eq "$want" ]; then
-		return 0
-	fi
-	echo "# pkt-gen $*: exit $got, expected $want" >&2
-	sed 's/^/# /' "$T/err" >&2
-	return 1
-}
+pg() { want=$1; shift; tap_run "$want" "$PG" "$@"; }
 
-out_has() { grep -Eq -- "$1" "$T/out"; }
-err_has() { grep -Eq -- "$1" "$T/err"; }
 
 # --- unit tests -------------------------------------------------------------
-"$B/tests/test_pkt" >"$T/unit" 2>&1
-urc=$?
-while IFS= read -r line; do
-	case "$line" in
-	"ok "*) result 0 "unit: ${line#ok * - }" ;;
-	"not ok "*) result 1 "unit: ${line#not ok * - }" ;;
-	esac
-done <"$T/unit"
-grep -q '^1\.\.' "$T/unit" && st=$urc || st=1
-result "$st" "unit tests ran to completion"
+tap_unit "$B/tests/test_pkt"
 
 # --- option parsing ---------------------------------------------------------
 pg 0 -h && out_has '^Usage: pkt-gen' && out_has '-f function'
