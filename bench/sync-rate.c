@@ -4,7 +4,9 @@
  * sync-*). A sender thread and a receiver thread move COUNT frames from
  * TXPORT to RXPORT with NIOCTXSYNC / NIOCRXSYNC, at most BATCH slots per
  * sync, and poll() only when the ring is full (sender) or empty (receiver):
- * the guests have one CPU, where spinning would only burn the peer's time. The sender writes each slot's len and flags and nothing else
+ * the guests have one CPU, where spinning would only burn the peer's time.
+ * The sender stays at most an RX ring ahead of the receiver, so that a
+ * switch, which drops what a full ring cannot take, loses nothing. The sender writes each slot's len and flags and nothing else
  * (the buffers get an Ethernet header once, at the start), the receiver
  * only counts: what remains is the syncs.
  * Prints, as pkt-gen does,
@@ -20,6 +22,7 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +44,13 @@ struct side {
 	uint64_t t_end;		/* ns, when the last frame moved */
 	int err;		/* errno of a failed sync, else 0 */
 	atomic_int *sender_done;	/* set by the sender when it stops */
+	/*
+	 * Flow control for ports that drop what a full ring cannot take (a
+	 * VALE switch): the receiver publishes its count in *received, and
+	 * the sender keeps at most window frames ahead of it.
+	 */
+	_Atomic uint64_t *received;
+	uint64_t window;
 };
 
 static uint64_t now_ns(void)
@@ -90,6 +100,7 @@ static void *sender(void *arg)
 
 	while (s->done < s->count && now_ns() < deadline) {
 		uint32_t n = nm_ring_space(r), h = r->head;
+		uint64_t ahead;
 
 		if (n == 0) {
 			if (wait_ring(s, POLLOUT, 1000))
@@ -100,6 +111,13 @@ static void *sender(void *arg)
 			n = s->batch;
 		if (n > s->count - s->done)
 			n = (uint32_t)(s->count - s->done);
+		ahead = s->done - atomic_load(s->received);
+		if (ahead >= s->window) {
+			sched_yield();
+			continue;
+		}
+		if (n > s->window - ahead)
+			n = (uint32_t)(s->window - ahead);
 		s->done += n;
 		while (n--) {
 			r->slot[h].len = s->size;
@@ -148,6 +166,7 @@ static void *receiver(void *arg)
 		if (n > s->batch)
 			n = s->batch;
 		s->done += n;
+		atomic_store(s->received, s->done);
 		s->t_end = now_ns();
 		r->head = r->cur = (r->head + n) % r->num_slots;
 	}
@@ -168,6 +187,7 @@ int main(int argc, char **argv)
 	unsigned long long count, batch, size;
 	struct side tx = { 0 }, rx = { 0 };
 	atomic_int sender_done = 0;
+	_Atomic uint64_t received = 0;
 	pthread_t tt, rt;
 	uint64_t t0;
 
@@ -189,6 +209,8 @@ int main(int argc, char **argv)
 	}
 	tx.count = rx.count = count;
 	tx.sender_done = rx.sender_done = &sender_done;
+	tx.received = rx.received = &received;
+	tx.window = NETMAP_RXRING(rx.d->nifp, rx.d->first_rx_ring)->num_slots - 1;
 	tx.batch = rx.batch = (unsigned int)batch;
 	tx.size = (uint16_t)size;
 	t0 = now_ns();
