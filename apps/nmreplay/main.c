@@ -22,6 +22,7 @@
 
 #define NR_SPIN_NS	100000	/* sleep until this close to a frame, then spin */
 #define NR_RNG_SEED	1	/* the same losses and delays every run */
+#define NR_DRAIN_NS	1000000000ULL	/* give up draining the ring after 1 s idle */
 
 static atomic_int nr_stop;
 
@@ -63,7 +64,7 @@ struct nr_run {
 	_Atomic uint64_t reached;	/* frames the schedule has got past */
 	_Atomic uint64_t maxq;		/* most frames in one sync, this second */
 	_Atomic uint64_t round;		/* longest loop pass, ns, this second */
-	_Atomic uint64_t elapsed;	/* ns from the first frame to the end */
+	_Atomic uint64_t elapsed;	/* ns from the start to the last frame */
 	atomic_int done;
 	int status;			/* 0, or -1 if poll() failed */
 };
@@ -108,15 +109,30 @@ static int nr_wait_room(struct nr_run *r)
 	return 0;
 }
 
-/* Until every frame handed over has left the ring (or a signal). */
+/*
+ * Until every frame handed over has left the ring, the ring has made no
+ * progress for NR_DRAIN_NS (a pipe's slots come back only as its peer
+ * reads them), or a signal.
+ */
 static void nr_drain(struct nr_run *r)
 {
 	struct pollfd pfd = { .fd = r->port->fd, .events = POLLOUT };
+	struct netmap_ring *ring = r->tx.ring;
+	uint64_t moved;
+	uint32_t tail;
 
 	ioctl(r->port->fd, NIOCTXSYNC, NULL);
-	while (nm_tx_pending(r->tx.ring) && !atomic_load(&nr_stop)) {
+	tail = ring->tail;
+	moved = nr_now();
+	while (nm_tx_pending(ring) && !atomic_load(&nr_stop)) {
 		poll(&pfd, 1, 10);
 		ioctl(r->port->fd, NIOCTXSYNC, NULL);
+		if (ring->tail != tail) {
+			tail = ring->tail;
+			moved = nr_now();
+		} else if (nr_now() - moved > NR_DRAIN_NS) {
+			break;
+		}
 	}
 }
 
@@ -167,8 +183,8 @@ static void *nr_transmit(void *arg)
 			ioctl(r->port->fd, NIOCTXSYNC, NULL);
 		}
 	}
-	nr_drain(r);
 	atomic_store(&r->elapsed, nr_now() - t0);
+	nr_drain(r);
 	atomic_store(&r->done, 1);
 	return NULL;
 }

@@ -70,8 +70,8 @@ step_debs() {
 		grep -q " ./$f$" <<<"$dev" || die "libnetmap-dev has no /$f"
 	done
 	! grep -q '\.so' <<<"$dev" || die "libnetmap-dev ships a shared library"
-	for f in usr/bin/pkt-gen usr/bin/netmap-bridge usr/bin/vale-ctl usr/bin/lb usr/bin/dedup \
-		usr/share/man/man8/lb.8.gz usr/share/man/man8/dedup.8.gz \
+	for f in usr/bin/pkt-gen usr/bin/netmap-bridge usr/bin/vale-ctl usr/bin/lb usr/bin/dedup usr/bin/nmreplay \
+		usr/share/man/man8/lb.8.gz usr/share/man/man8/dedup.8.gz usr/share/man/man8/nmreplay.8.gz \
 		usr/share/doc/netmap-tools/examples/60-netmap.rules; do
 		grep -q " ./$f$" <<<"$tools" || die "netmap-tools has no /$f"
 	done
