@@ -63,7 +63,7 @@ struct nr_run {
 	_Atomic uint64_t sent, bytes;	/* frames and bytes handed to the port */
 	_Atomic uint64_t reached;	/* frames the schedule has got past */
 	_Atomic uint64_t maxq;		/* most frames in one sync, this second */
-	_Atomic uint64_t round;		/* longest loop pass, ns, this second */
+	_Atomic uint64_t round;		/* longest between loop passes, ns */
 	_Atomic uint64_t elapsed;	/* ns from the start to the last frame */
 	atomic_int done;
 	int status;			/* 0, or -1 if poll() failed */
@@ -192,7 +192,8 @@ static void *nr_transmit(void *arg)
 /*
  * Upstream's report lines: frames sent -> frames the schedule reached (sent
  * or lost) in the last second, the most put in the ring at once, the
- * longest pass of the transmit loop (ns); the second half is upstream's
+ * longest time between two passes of the transmit loop, waits included
+ * (ns); the second half is upstream's
  * reverse direction, which a replay has not.  Then the loss rate asked
  * for and the one drawn (per frame for plr, per bit for ber).
  */
