@@ -16,11 +16,12 @@ INSTALL_MOD_PATH ?= $(DESTDIR)
 APPS ?= $(patsubst %/Makefile,%,$(wildcard apps/*/Makefile))
 # ./configure --cc: the compiler for kbuild, libnetmap and the apps.
 NM_CC_ARG := $(if $(NM_CC),CC=$(NM_CC))
+MAN4 := docs/man/netmap.4 docs/man/vale.4
 HEADERS := include/net/netmap.h include/net/netmap_legacy.h \
 	   include/net/netmap_user.h include/net/netmap_virt.h
 
 .PHONY: $(APPS) all modules apps lib install install-modules install-headers \
-	install-apps check demo bench clean distclean
+	install-apps install-man check demo bench clean distclean
 
 all: modules apps
 
@@ -35,7 +36,7 @@ apps: lib $(APPS)
 $(APPS): lib
 	$(MAKE) -C $@ $(NM_CC_ARG)
 
-install: install-modules install-headers install-apps
+install: install-modules install-headers install-apps install-man
 
 install-modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kernel INSTALL_MOD_PATH=$(INSTALL_MOD_PATH) modules_install
@@ -43,6 +44,11 @@ install-modules:
 install-headers:
 	install -d $(DESTDIR)$(PREFIX)/include/net
 	install -m 0644 $(HEADERS) $(DESTDIR)$(PREFIX)/include/net/
+
+# netmap(4) and vale(4); libnetmap(3) and the apps' pages come with their own installs.
+install-man:
+	install -d $(DESTDIR)$(PREFIX)/share/man/man4
+	install -m 0644 $(MAN4) $(DESTDIR)$(PREFIX)/share/man/man4/
 
 install-apps: apps
 	$(MAKE) -C lib/libnetmap $(NM_CC_ARG) install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)

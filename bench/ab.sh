@@ -10,7 +10,9 @@
 # Rows KIND-SIZE-bBATCH: pipe (netmap:pipe}1 -> netmap:pipe{1), vale2 (one
 # sender, one receiver on a VALE switch), vale4 (4 senders, 1 receiver),
 # gen (emulated adapter: netmap:va -> netmap:vb, a veth pair), 60 and 1514
-# bytes, batch 1, 64, 512 (batch 1 moves a tenth of --count).  Prints the
+# bytes, batch 1, 64, 512 (batch 1 moves a tenth of --count); spipe and
+# svale: the module alone, pipe and VALE, with bench/sync-rate.c (syncs,
+# poll only on a full or empty ring, no payload) instead of pkt-gen.  Prints the
 # receiver's rate (median over the rounds), the ratios ours/base and
 # ours/ref, and guest CPU time per received packet (busy ticks of all CPUs
 # in /proc/stat over the runs / frames received).
@@ -49,6 +51,7 @@ parse() {
 				for b in 1 64 512; do ROWS+="$k-$s-b$b "; done
 			done
 		done
+		ROWS+="spipe-60-b1 spipe-60-b64 spipe-60-b512 svale-60-b64 svale-60-b512"
 	fi
 }
 
@@ -59,7 +62,9 @@ build_base() {
 	[[ -f $out/netmap.ko && $(cat "$out/rev" 2>/dev/null) == "$rev" ]] && return 0
 	msg "ab: building base netmap.ko at $rev"
 	rm -rf "$out" && mkdir -p "$out/tree"
-	git -C "$NMT_REPO" archive "$rev" kernel include configure drivers | tar -x -C "$out/tree"
+	# VERSION (MODULE_VERSION) where the revision has it
+	git -C "$NMT_REPO" archive "$rev" kernel include configure drivers \
+		$(git -C "$NMT_REPO" ls-tree --name-only "$rev" VERSION) | tar -x -C "$out/tree"
 	"$NMT_VM_DIR/build-module.sh" "$out/tree" "$NMT_KBUILD" "$out/mod" >&2 || die "base build failed"
 	cp "$out/mod/netmap.ko" "$out/netmap.ko"
 	echo "$rev" >"$out/rev"
@@ -131,6 +136,9 @@ main() {
 	nmt_load_kernel 6.12
 	work=${WORK:-$(nmt_work_root)/bench-ab}
 	mkdir -p "$work/bin"
+	cc -std=c11 -Wall -Wextra -Werror -O2 -static -I"$NMT_REPO/include" \
+		-o "$work/bin/sync-rate" "$NMT_REPO/bench/sync-rate.c" \
+		"$NMT_REPO/lib/libnetmap/libnetmap.a" -lpthread || die "building sync-rate failed"
 	build_base "$work/base"
 	cp "$work/base/netmap.ko" "$work/bin/netmap-base.ko"
 	if [[ -n ${NETMAP_REF_TREE:-} ]]; then
@@ -152,7 +160,7 @@ main() {
 	# Values with spaces go in after the settings line by line.
 	sed -i "2i MODS='$mods'\nROWS='$ROWS'" "$payload"
 	"$NMT_VM_DIR/run-guest.sh" 6.12 --src "$NMT_REPO" --payload "$payload" --bin "$pktgen" \
-		"${bins[@]}" --modules veth --drivers '' ${QARGS:+--qemu-args "$QARGS"} --plain --timeout 7200 --guest-timeout 7200 --work "$work" >&2 || true
+		--bin "$work/bin/sync-rate" "${bins[@]}" --modules veth --drivers '' ${QARGS:+--qemu-args "$QARGS"} --plain --timeout 7200 --guest-timeout 7200 --work "$work" >&2 || true
 	tr -d '\r' <"$work/run/tests.log" | sed -n '/^== perf /,/^== round/p' | grep -v '^== round' || true
 	tr -d '\r' <"$work/run/tests.log" | grep '^@@ab ' >"$work/ab" || die "no results (see $work/run/tests.log)"
 	report "$work/ab" "$mods"

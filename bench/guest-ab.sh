@@ -18,6 +18,16 @@ ab_load() { # module
 	if [ "$1" = ours ]; then insmod /netmap.ko; else insmod "/bin/netmap-$1.ko"; fi
 }
 
+# ab_print MODULE ROW TICKS SENT: the @@ab line from /tmp/ab-rx.out.
+ab_print() {
+	awk -v m="$1" -v r="$2" -v t="$3" -v sent="$4" '
+	/^Received [0-9]+ packets/ {
+		for (i = 1; i < NF; i++) if ($i == "in") s = $(i + 1)
+		got = $2
+	}
+	END { printf "@@ab %s %s %.0f %d %d %d\n", m, r, (s > 0 ? got / s : 0), t, got, sent }' /tmp/ab-rx.out
+}
+
 # ab_run MODULE KIND SIZE BATCH: batch 1 moves a tenth of COUNT.
 ab_run() {
 	mod=$1 kind=$2 size=$3 batch=$4
@@ -28,6 +38,14 @@ ab_run() {
 	vale2) rxp=valeA:r txp=valeA:s ;;
 	vale4) rxp=valeB:r txp='valeB:s0 valeB:s1 valeB:s2 valeB:s3' ;;
 	gen) rxp=netmap:vb txp=netmap:va ;;
+	spipe | svale)	# the module alone (bench/sync-rate.c)
+		[ $kind = spipe ] && set -- 'netmap:pipe}1' 'netmap:pipe{1' || set -- valeS:s valeS:r
+		c0=$(busy)
+		timeout -s INT -k 5 "$PAIR_TIMEOUT" sync-rate "$1" "$2" "$n" "$batch" "$size" \
+			>/tmp/ab-rx.out 2>&1
+		c1=$(busy)
+		ab_print "$mod" "$kind-$size-b$batch" $((c1 - c0)) "$n"
+		return ;;
 	esac
 	set -- $txp
 	per=$((n / $#))
@@ -45,12 +63,7 @@ ab_run() {
 	wait $pids
 	wait $rx
 	c1=$(busy)
-	awk -v m="$mod" -v r="$kind-$size-b$batch" -v t=$((c1 - c0)) -v sent=$((per * $#)) '
-	/^Received [0-9]+ packets/ {
-		for (i = 1; i < NF; i++) if ($i == "in") s = $(i + 1)
-		got = $2
-	}
-	END { printf "@@ab %s %s %.0f %d %d %d\n", m, r, (s > 0 ? got / s : 0), t, got, sent }' /tmp/ab-rx.out
+	ab_print "$mod" "$kind-$size-b$batch" $((c1 - c0)) $((per * $#))
 }
 
 ab_row() { # module KIND-SIZE-bBATCH

@@ -65,17 +65,27 @@ step_debs() {
 	grep -qx "PACKAGE_VERSION=\"$VERSION\"" <<<"$conf" || die "netmap-dkms's dkms.conf is not at version $VERSION"
 	grep -q '^dkms\b' <<<"$(dpkg-deb -f "$(deb_of netmap-dkms)" Depends | tr ',' '\n' | sed 's/^ *//')" ||
 		die "netmap-dkms does not depend on dkms"
+	for f in usr/share/man/man4/netmap.4.gz \
+		usr/share/man/man4/vale.4.gz; do
+		grep -q " ./$f$" <<<"$dkms" || die "netmap-dkms has no /$f"
+	done
 	for f in usr/include/libnetmap.h usr/include/net/netmap.h usr/include/net/netmap_user.h \
-		"usr/lib/$multiarch/libnetmap.a" "usr/lib/$multiarch/pkgconfig/libnetmap.pc"; do
+		"usr/lib/$multiarch/libnetmap.a" "usr/lib/$multiarch/pkgconfig/libnetmap.pc" \
+		usr/share/man/man3/libnetmap.3.gz; do
 		grep -q " ./$f$" <<<"$dev" || die "libnetmap-dev has no /$f"
 	done
 	! grep -q '\.so' <<<"$dev" || die "libnetmap-dev ships a shared library"
 	for f in usr/bin/pkt-gen usr/bin/netmap-bridge usr/bin/vale-ctl usr/bin/lb usr/bin/dedup usr/bin/nmreplay \
 		usr/share/man/man8/lb.8.gz usr/share/man/man8/dedup.8.gz usr/share/man/man8/nmreplay.8.gz \
+		usr/share/man/man8/pkt-gen.8.gz usr/share/man/man8/netmap-bridge.8.gz \
+		usr/share/man/man8/vale-ctl.8.gz \
 		usr/share/doc/netmap-tools/examples/60-netmap.rules; do
 		grep -q " ./$f$" <<<"$tools" || die "netmap-tools has no /$f"
 	done
 	! grep -q 'udev/rules.d' <<<"$tools" || die "netmap-tools installs an active udev rule"
+	grep -q ' ./usr/share/man/man8/pkt-gen-b.8.gz -> pkt-gen.8.gz$' <<<"$tools" ||
+		die "netmap-tools has no pkt-gen-b.8.gz link to pkt-gen.8.gz"
+	! grep -q 'man8/bridge\.8' <<<"$tools" || die "netmap-tools ships bridge.8 (iproute2 has one)"
 	echo "built:" "$DEBS"/*.deb
 }
 
