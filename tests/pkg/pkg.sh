@@ -76,6 +76,7 @@ step_debs() {
 	done
 	! grep -q '\.so' <<<"$dev" || die "libnetmap-dev ships a shared library"
 	for f in usr/bin/pkt-gen usr/bin/netmap-bridge usr/bin/vale-ctl usr/bin/lb usr/bin/dedup usr/bin/tlem \
+		usr/bin/nmreplay usr/share/man/man8/nmreplay.8.gz \
 		usr/share/man/man8/lb.8.gz usr/share/man/man8/dedup.8.gz usr/share/man/man8/tlem.8.gz \
 		usr/share/man/man8/pkt-gen.8.gz usr/share/man/man8/netmap-bridge.8.gz \
 		usr/share/man/man8/vale-ctl.8.gz \
