@@ -405,9 +405,11 @@ static int nm_mon_init(struct nm_monitor *mon, const struct nm_port_req *req)
 	mem = nm_mon_mem(mon);
 	if (!mem)
 		return -ENOMEM;
-	snprintf(name, sizeof(name), "%s/%s%s#%u", p->name,
-		 mon->flags & NR_MONITOR_RX ? "r" : "",
-		 mon->flags & NR_MONITOR_TX ? "t" : "", p->monitor_id);
+	if (snprintf(name, sizeof(name), "%s/%s%s#%u", p->name,
+		     mon->flags & NR_MONITOR_RX ? "r" : "",
+		     mon->flags & NR_MONITOR_TX ? "t" : "",
+		     p->monitor_id) >= (int)sizeof(name))
+		nm_info_rl("%s: monitor name cut to %s\n", p->name, name);
 	err = nm_adapter_init(na, name, &nm_mon_ops, mem);
 	if (err)
 		return err;

@@ -366,6 +366,47 @@ static void vale(void)
 	nmt_port_close(&a);
 }
 
+/* ------------------------------------------ emulated adapter (veth) */
+
+static void emulated(void)
+{
+	static const struct frame tx[] = {
+		{ 80, 1, { 60 }, 1 }, { 81, 1, { 1514 }, 1 }, { 82, 1, { 333 }, 1 },
+	};
+	struct frame rx[3];
+	struct nmt_port a, b, mat, mbr;
+	int i;
+
+	if (system("/sbin/ip link add nmmv0 numtxqueues 1 numrxqueues 1 type veth "
+		   "peer name nmmv1 numtxqueues 1 numrxqueues 1 2>/dev/null") ||
+	    system("ip link set dev nmmv0 up && ip link set dev nmmv1 up")) {
+		skip("no veth", "emulated adapter: monitors of a veth pair");
+		return;
+	}
+	if (nmt_port_open(&a, "nmmv0", &NMT_REQ_ALL) ||
+	    nmt_port_open(&b, "nmmv1", &NMT_REQ_ALL))
+		bail("open nmmv0, nmmv1");
+	if (mon_open(&mat, "nmmv0", MON_TX, NR_REG_ALL_NIC, 0, 0) ||
+	    mon_open(&mbr, "nmmv1", MON_RX, NR_REG_ALL_NIC, 0, 0))
+		bail("open monitors of nmmv0 and nmmv1");
+	is(mat.reg.nr_host_rx_rings, 1, "monitor of an emulated NIC: 1 host RX ring too");
+	nmt_sleep_ms(100);
+	send_frames(&a, nmt_txring(&a, 0), tx, 3);
+	for (i = 0; i < 3; i++) {
+		rx[i] = tx[i];
+		rx[i].tx = 0;
+	}
+	receive(&b, nmt_rxring(&b, 0), tx, 3, "nmmv1 gets nmmv0's 3 frames");
+	expect(mat.fd, nmt_rxring(&mat, 0), tx, 3, "emulated /t: nmmv0's 3 TX frames");
+	expect(mbr.fd, nmt_rxring(&mbr, 0), rx, 3, "emulated /r: nmmv1's 3 RX frames");
+	nmt_port_close(&mat);
+	nmt_port_close(&mbr);
+	nmt_port_close(&b);
+	nmt_port_close(&a);
+	if (system("ip link del nmmv0"))
+		diag("ip link del nmmv0 failed");
+}
+
 /* ------------------------------------------------- close orders */
 
 struct flow {
@@ -606,6 +647,7 @@ int main(void)
 	ring_select();
 	full_ring();
 	vale();
+	emulated();
 	port_closes_first();
 	monitor_closes_first();
 	legacy_and_lib();
