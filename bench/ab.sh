@@ -59,7 +59,9 @@ build_base() {
 	[[ -f $out/netmap.ko && $(cat "$out/rev" 2>/dev/null) == "$rev" ]] && return 0
 	msg "ab: building base netmap.ko at $rev"
 	rm -rf "$out" && mkdir -p "$out/tree"
-	git -C "$NMT_REPO" archive "$rev" kernel include configure drivers | tar -x -C "$out/tree"
+	# VERSION (MODULE_VERSION) where the revision has it
+	git -C "$NMT_REPO" archive "$rev" kernel include configure drivers \
+		$(git -C "$NMT_REPO" ls-tree --name-only "$rev" VERSION) | tar -x -C "$out/tree"
 	"$NMT_VM_DIR/build-module.sh" "$out/tree" "$NMT_KBUILD" "$out/mod" >&2 || die "base build failed"
 	cp "$out/mod/netmap.ko" "$out/netmap.ko"
 	echo "$rev" >"$out/rev"

@@ -121,27 +121,38 @@ static void nm_ring_free_bufs(struct nm_mem *mem, struct netmap_ring *ring,
 		nm_mem_buf_free(mem, ring->slot[i].buf_idx);
 }
 
-/* Create the shared ring object of @k, in its initial state (ABI.md §4.9). */
-static int nm_ring_create(struct nm_kring *k)
+/*
+ * Set the indices of @k and of its ring object @ring (not yet published in
+ * k->ring): the kernel owns [tail, cur), the user [cur, tail).
+ */
+void nm_ring_set_indices(struct nm_kring *k, struct netmap_ring *ring,
+			 u32 cur, u32 tail)
+{
+	k->hwcur = cur;
+	k->hwtail = tail;
+	k->rhead = cur;
+	k->rcur = cur;
+	k->rtail = tail;
+	k->pipe_tail = tail;
+	ring->head = cur;
+	ring->cur = cur;
+	ring->tail = tail;
+}
+
+/* Give every slot of @ring a fresh buffer of @mem. */
+static int nm_ring_fill_bufs(struct nm_kring *k, struct netmap_ring *ring)
 {
 	struct nm_mem *mem = k->na->mem;
-	u32 n = k->num_slots, i;
-	struct netmap_ring *ring;
 	u32 bufsz = nm_mem_buf_size(mem);
+	u32 i;
 
-	ring = nm_mem_ring_alloc(mem, sizeof(*ring) + n * sizeof(struct netmap_slot));
-	if (!ring) {
-		nm_err_rl("%s: out of ring objects (ring_num)\n", k->na->name);
-		return -ENOMEM;
-	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < k->num_slots; i++) {
 		u32 idx = nm_mem_buf_alloc(mem);
 
 		if (!idx) {
 			nm_err_rl("%s: out of buffers for %u-slot ring (buf_num)\n",
-				  k->na->name, n);
+				  k->na->name, k->num_slots);
 			nm_ring_free_bufs(mem, ring, i);
-			nm_mem_ring_free(mem, ring);
 			return -ENOMEM;
 		}
 		ring->slot[i].buf_idx = idx;
@@ -149,35 +160,56 @@ static int nm_ring_create(struct nm_kring *k)
 		ring->slot[i].flags = 0;
 		ring->slot[i].ptr = 0;
 	}
+	return 0;
+}
+
+/*
+ * Create the shared ring object of @k, in its initial state (ABI.md §4.9),
+ * with buffers of its own or shared with another ring (ops->ring_share).
+ */
+static int nm_ring_create(struct nm_kring *k)
+{
+	const struct nm_adapter_ops *ops = k->na->ops;
+	struct nm_mem *mem = k->na->mem;
+	u32 n = k->num_slots;
+	struct netmap_ring *ring;
+	int err;
+
+	ring = nm_mem_ring_alloc(mem, sizeof(*ring) + n * sizeof(struct netmap_slot));
+	if (!ring) {
+		nm_err_rl("%s: out of ring objects (ring_num)\n", k->na->name);
+		return -ENOMEM;
+	}
 	*(s64 *)&ring->buf_ofs = (s64)nm_mem_buf_pool_ofs(mem) -
 				 (s64)nm_mem_ofs(mem, ring);
 	*(u32 *)&ring->num_slots = n;
-	*(u32 *)&ring->nr_buf_size = bufsz;
+	*(u32 *)&ring->nr_buf_size = nm_mem_buf_size(mem);
 	*(u16 *)&ring->ringid = k->ring_id;
 	*(u16 *)&ring->dir = k->tx == NR_TX ? 1 : 0;
-	k->hwcur = 0;
-	k->hwtail = k->tx == NR_TX ? n - 1 : 0;
-	k->rhead = 0;
-	k->rcur = 0;
-	k->rtail = k->hwtail;
-	k->pipe_tail = k->hwtail;
 	k->offset_mask = 0;
 	k->offset_max = 0;
 	nm_mem_buf_view(mem, &k->bufs);
 	k->stopped = false;
-	ring->head = 0;
-	ring->cur = 0;
-	ring->tail = k->hwtail;
+	if (!ops->ring_share || !ops->ring_share(k, ring)) {
+		err = nm_ring_fill_bufs(k, ring);
+		if (err) {
+			nm_mem_ring_free(mem, ring);
+			return err;
+		}
+		nm_ring_set_indices(k, ring, 0, k->tx == NR_TX ? n - 1 : 0);
+	}
 	k->ring = ring;
 	return 0;
 }
 
 static void nm_ring_delete(struct nm_kring *k)
 {
+	const struct nm_adapter_ops *ops = k->na->ops;
 	struct nm_mem *mem = k->na->mem;
 
 	mutex_lock(&k->sync_lock);
-	nm_ring_free_bufs(mem, k->ring, k->num_slots);
+	if (!ops->ring_unshare || !ops->ring_unshare(k))
+		nm_ring_free_bufs(mem, k->ring, k->num_slots);
 	nm_mem_ring_free(mem, k->ring);
 	k->ring = NULL;
 	mutex_unlock(&k->sync_lock);

@@ -103,8 +103,8 @@ struct nm_kring {
 	u32 mon_seen;
 
 	/* Port-kind private state. */
-	struct nm_kring *peer;		/* pipes: the ring we write to / feed */
-	u32 pipe_tail;			/* pipes: hwtail published by the peer writer */
+	struct nm_kring *peer;		/* pipes: the mirrored ring of the other end */
+	u32 pipe_tail;			/* pipes, RX: the writer's hwcur (our new hwtail) */
 };
 
 struct nm_bind_req;
@@ -136,6 +136,18 @@ struct nm_adapter_ops {
 	 * context, nm_lock held. May be NULL.
 	 */
 	void (*intr)(struct nm_adapter *na, bool on);
+	/*
+	 * Ports whose rings share buffers with other rings (pipes). Both may
+	 * be NULL; both are called under nm_lock while no sync can run on
+	 * @kring. ring_share: @kring's ring object @ring is being created,
+	 * header filled in, slots empty; return true after filling the slots
+	 * and setting the indices (nm_ring_set_indices()), false to get fresh
+	 * buffers. ring_unshare: the ring object is about to be deleted;
+	 * return true if another ring now holds all its buffers, false to
+	 * have them freed.
+	 */
+	bool (*ring_share)(struct nm_kring *kring, struct netmap_ring *ring);
+	bool (*ring_unshare)(struct nm_kring *kring);
 };
 
 struct nm_adapter {
@@ -231,6 +243,8 @@ void nm_adapter_fini(struct nm_adapter *na);
 void nm_adapter_get(struct nm_adapter *na);
 void nm_adapter_put(struct nm_adapter *na);
 int nm_rings_get(struct nm_adapter *na, enum nm_txrx t, u32 first, u32 last);
+void nm_ring_set_indices(struct nm_kring *k, struct netmap_ring *ring,
+			 u32 cur, u32 tail);
 void nm_rings_put(struct nm_adapter *na, enum nm_txrx t, u32 first, u32 last);
 int nm_adapter_mem_get(struct nm_adapter *na);
 void nm_adapter_mem_put(struct nm_adapter *na);

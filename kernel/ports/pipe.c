@@ -1,19 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * netmap pipes: `parent{id` (master) and `parent}id` (slave), two ports whose
- * TX rings feed each other's RX rings by swapping slots (zero copy: both
- * ends live in the parent's region).
+ * TX rings feed each other's RX rings (zero copy: both ends live in the
+ * parent's region).
  *
  * Ring pairing: master TX ring i -> slave RX ring i, slave TX ring i ->
- * master RX ring i. Each pair of rings is a single-producer single-consumer
- * queue with one field per side:
+ * master RX ring i. The two rings of a pair have the same size and mirror
+ * each other: one set of buffers, slot p of the one and slot p of the other
+ * at the same position (nm_pipe_ring_share()), so sending a packet copies a
+ * slot and touches no buffer, and the sender finds its own buffers again
+ * when the receiver returns them. Each pair is a single-producer
+ * single-consumer queue with one field per side:
  *  - the writer (txsync of the TX ring, under its sync_lock) fills the RX
- *    ring's kernel-owned slots [pipe_tail, hwcur - 1) and publishes pipe_tail
- *    with a store-release;
+ *    ring's slots [pipe_tail, its hwcur) and publishes its new hwcur in
+ *    pipe_tail with a store-release;
  *  - the reader (rxsync of the RX ring, under its sync_lock) returns slots by
  *    publishing hwcur with a store-release, and picks up pipe_tail with a
  *    load-acquire as its new hwtail.
- * Neither side writes the other's field, so no lock is shared.
+ * Neither side writes the other's field, so no lock is shared; each side
+ * writes the other's slots only at positions the other's user does not own.
  *
  * Ring objects: while either end is bound, all rings of the other end are
  * pinned (created), so a writer always has a ring to write into.
@@ -66,22 +71,23 @@ static struct nm_adapter *nm_pipe_peer(struct nm_adapter *na)
 }
 
 /*
- * TX ring @k to its peer RX ring: the slots [hwcur, rhead) that form
- * complete packets (the last one without NS_MOREFRAG) and fit in the peer's
- * free slots swap buffers with those slots. Each user slot is read once into
- * a local copy, validated there and written to the peer, so a slot the user
- * changes meanwhile never reaches the peer unchecked.
+ * TX ring @k to its mirrored peer RX ring: the slots [hwcur, rhead) that
+ * form complete packets (the last one without NS_MOREFRAG) are copied, after
+ * validation, to the same positions of the peer. The buffer stays where it
+ * is: only a slot whose buffer the user changed (NS_BUF_CHANGED) tells the
+ * receiver about it, and the sender's slot is written only then or to repair
+ * it. Each user slot is read once into a local copy, validated there and
+ * written to the peer, so a slot the user changes meanwhile never reaches the
+ * peer unchecked.
  */
 static int nm_pipe_txsync(struct nm_kring *k, int flags)
 {
 	struct nm_kring *r = k->peer;
 	struct netmap_slot *tslot = k->ring->slot, *rslot = r->ring->slot;
-	u32 n = k->num_slots, rn = r->num_slots;
-	u32 j = r->pipe_tail;		/* only this function writes it */
-	/* Pairs with the release in nm_pipe_rxsync(): returned slots are free. */
+	u32 n = k->num_slots, i = k->hwcur, last;
+	/* Pairs with the release in nm_pipe_rxsync(): returned slots are ours. */
 	u32 rcur = smp_load_acquire(&r->hwcur);
-	u32 space = nm_dist(j, nm_prev(rcur, rn), rn);
-	u32 i = k->hwcur, m = min(nm_dist(i, k->rhead, n), space), last;
+	u32 m = nm_dist(i, k->rhead, n);
 
 	/* A chain still open at the end waits for its last slot. */
 	while (m) {
@@ -92,58 +98,143 @@ static int nm_pipe_txsync(struct nm_kring *k, int flags)
 			break;
 		m--;
 	}
-	space -= m;
 	while (m--) {
-		struct netmap_slot *rs = &rslot[j];
+		struct netmap_slot *ts = &tslot[i];
 		struct netmap_slot s = {
-			.buf_idx = READ_ONCE(tslot[i].buf_idx),
-			.len = READ_ONCE(tslot[i].len),
-			.flags = READ_ONCE(tslot[i].flags),
-			.ptr = READ_ONCE(tslot[i].ptr),
+			.buf_idx = READ_ONCE(ts->buf_idx),
+			.len = READ_ONCE(ts->len),
+			.flags = READ_ONCE(ts->flags),
+			.ptr = READ_ONCE(ts->ptr),
 		};
 
+		if (unlikely(s.flags & NS_BUF_CHANGED))
+			ts->flags = s.flags & ~NS_BUF_CHANGED;
 		if (unlikely(!nm_kring_buf_ok(k, s.buf_idx))) {
 			s.buf_idx = 0;
 			s.len = 0;
-			tslot[i].len = 0;
+			ts->buf_idx = 0;
+			ts->len = 0;
 		} else if (unlikely(s.len > k->bufs.size)) {
 			s.len = k->bufs.size;
-			tslot[i].len = s.len;
+			ts->len = s.len;
 		}
-		s.flags = (s.flags & NS_MOREFRAG) | NS_BUF_CHANGED;
-		tslot[i].buf_idx = rs->buf_idx;
-		tslot[i].ptr = rs->ptr;
-		tslot[i].flags = NS_BUF_CHANGED;
-		*rs = s;
+		rslot[i] = s;
 		i = i + 1 == n ? 0 : i + 1;
-		j = j + 1 == rn ? 0 : j + 1;
 	}
 	if (i != k->hwcur) {
 		k->hwcur = i;
 		/* Slots written above are visible before the new tail. */
-		smp_store_release(&r->pipe_tail, j);
+		smp_store_release(&r->pipe_tail, i);
 		nm_kring_notify(r);
 	}
-	/*
-	 * Slots come back to the sender only as the receiver returns them:
-	 * the sender may fill as many slots past hwcur as the peer has free.
-	 */
-	k->hwtail = (k->hwcur + min(space, n - 1)) % n;
+	/* The slot before the receiver's hwcur stays empty (full ring). */
+	k->hwtail = nm_prev(rcur, n);
 	return 0;
 }
 
+/*
+ * RX ring @r returns [hwcur, rhead) to its mirrored TX ring. A buffer the
+ * receiver swapped in (NS_BUF_CHANGED) goes back in the sender's slot, which
+ * then carries NS_BUF_CHANGED; other slots are left alone.
+ */
 static int nm_pipe_rxsync(struct nm_kring *r, int flags)
 {
 	struct nm_kring *k = r->peer;
+	u32 n = r->num_slots, i = r->hwcur, head = r->rhead;
 
-	if (r->rhead != r->hwcur) {
+	if (i != head) {
+		struct netmap_slot *rslot = r->ring->slot, *tslot = k->ring->slot;
+
+		do {
+			u32 f = READ_ONCE(rslot[i].flags);
+
+			if (unlikely(f & NS_BUF_CHANGED)) {
+				u32 idx = READ_ONCE(rslot[i].buf_idx);
+
+				rslot[i].flags = f & ~NS_BUF_CHANGED;
+				if (!nm_kring_buf_ok(r, idx))
+					idx = 0;
+				if (tslot[i].buf_idx != idx) {
+					tslot[i].buf_idx = idx;
+					tslot[i].flags = NS_BUF_CHANGED;
+				}
+			}
+			i = i + 1 == n ? 0 : i + 1;
+		} while (i != head);
 		/* Pairs with the acquire in nm_pipe_txsync(). */
-		smp_store_release(&r->hwcur, r->rhead);
+		smp_store_release(&r->hwcur, head);
 		nm_kring_notify(k);
 	}
 	/* Pairs with the release in nm_pipe_txsync(): slots are filled. */
 	r->hwtail = smp_load_acquire(&r->pipe_tail);
 	return 0;
+}
+
+/* Copy @cnt buffer indices from @from to @to, from slot @i on (validated). */
+static void nm_pipe_copy_bufs(const struct nm_kring *from, struct nm_kring *to,
+			      u32 i, u32 cnt)
+{
+	struct netmap_slot *fs = from->ring->slot, *ts = to->ring->slot;
+	u32 n = from->num_slots;
+
+	while (cnt--) {
+		u32 idx = READ_ONCE(fs[i].buf_idx);
+
+		ts[i].buf_idx = nm_kring_buf_ok(from, idx) ? idx : 0;
+		i = i + 1 == n ? 0 : i + 1;
+	}
+}
+
+/*
+ * Mirrored rings: a TX ring and the peer RX ring it feeds hold one set of
+ * buffers, position by position. Position p belongs to the receiver while
+ * it lies in [rx hwcur, rx pipe_tail) (sent, not yet returned), else to the
+ * sender, and the owner's slot names its buffer. The set is made once, by
+ * the first of the two ring objects to exist; when one goes, the other
+ * takes over the positions it owned. Both happen under nm_lock while
+ * neither ring can be synced: a ring is synced only while its end is bound,
+ * and a bound end keeps every ring of the other end in existence
+ * (nm_pipe_reg()).
+ */
+static bool nm_pipe_ring_share(struct nm_kring *k, struct netmap_ring *ring)
+{
+	struct nm_kring *p = k->peer;
+	struct netmap_slot *ps;
+	u32 i, n = k->num_slots;
+
+	if (!p || !p->ring)
+		return false;
+	ps = p->ring->slot;
+	for (i = 0; i < n; i++) {
+		u32 idx = READ_ONCE(ps[i].buf_idx);
+
+		ring->slot[i].buf_idx = nm_kring_buf_ok(p, idx) ? idx : 0;
+		ring->slot[i].len = k->bufs.size;
+		ring->slot[i].flags = 0;
+		ring->slot[i].ptr = 0;
+	}
+	if (k->tx == NR_TX)	/* free: up to the receiver's hwcur */
+		nm_ring_set_indices(k, ring, p->pipe_tail, nm_prev(p->hwcur, n));
+	else			/* empty: what was in flight is dropped */
+		nm_ring_set_indices(k, ring, p->hwcur, p->hwcur);
+	return true;
+}
+
+static bool nm_pipe_ring_unshare(struct nm_kring *k)
+{
+	struct nm_kring *p = k->peer;
+	u32 n = k->num_slots, inflight;
+
+	if (!p || !p->ring)
+		return false;
+	if (k->tx == NR_TX) {
+		inflight = nm_dist(p->hwcur, p->pipe_tail, n);
+		nm_pipe_copy_bufs(k, p, p->pipe_tail, n - inflight);
+	} else {
+		inflight = nm_dist(k->hwcur, k->pipe_tail, n);
+		nm_pipe_copy_bufs(k, p, k->hwcur, inflight);
+	}
+	return true;
 }
 
 /* While an end is in use, keep every ring of the other end in existence. */
@@ -189,6 +280,8 @@ static const struct nm_adapter_ops nm_pipe_ops = {
 	.txsync = nm_pipe_txsync,
 	.rxsync = nm_pipe_rxsync,
 	.dtor = nm_pipe_dtor,
+	.ring_share = nm_pipe_ring_share,
+	.ring_unshare = nm_pipe_ring_unshare,
 };
 
 static void nm_implicit_parent_dtor(struct nm_adapter *na)

@@ -595,3 +595,19 @@ void nmt_sleep_ms(unsigned int ms)
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
 }
+
+uint32_t nmt_free_bufs(void)
+{
+	struct nmt_req rq = { .mode = NR_REG_ALL_NIC,
+			      .extra_bufs = 0x7fffffff };
+	struct nmreq_register reg;
+	int fd = nmt_open_dev(), err;
+
+	err = nmt_register(fd, "nmt_free{1", &rq, &reg);
+	close(fd);
+	if (err) {
+		diag("register with 2^31-1 extra buffers: %s", errname(err));
+		return 0;
+	}
+	return reg.nr_extra_bufs;
+}

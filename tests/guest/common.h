@@ -101,6 +101,11 @@ int nmt_pools_info(const char *name, uint16_t mem_id,
 		   struct nmreq_pools_info *pi);
 /* Number of buffers (including reserved 0 and 1) of p's region; bails. */
 uint32_t nmt_nbufs(const struct nmt_port *p);
+/*
+ * Free buffers of region 1: a pipe registered there asking for 2^31-1 extra
+ * buffers gets them all (0 and a diagnostic if the register fails).
+ */
+uint32_t nmt_free_bufs(void);
 
 /* --------------------------------------------------------- ring helpers */
 

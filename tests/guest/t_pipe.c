@@ -326,6 +326,237 @@ static void close_first(const char *closer, const char *stayer)
 	nmt_port_close(&s);
 }
 
+/* 1 if the buffers of r are all different and valid. */
+static int ring_bufs_distinct(const struct netmap_ring *r, uint32_t nbufs)
+{
+	unsigned char *seen = calloc(nbufs, 1);
+	uint32_t i;
+	int good = seen != NULL;
+
+	for (i = 0; good && i < r->num_slots; i++) {
+		uint32_t b = r->slot[i].buf_idx;
+
+		if (b < 2 || b >= nbufs || seen[b])
+			good = 0;
+		else
+			seen[b] = 1;
+	}
+	free(seen);
+	return good;
+}
+
+/*
+ * ABI.md §5.7: a TX ring and the RX ring it feeds share one set of buffers,
+ * slot by slot. Sending leaves the sender's slots alone (no NS_BUF_CHANGED,
+ * so a sender need not rewrite its frames); a buffer either side swaps in
+ * with NS_BUF_CHANGED reaches the other side with the flag.
+ */
+static void mirrored_rings(void)
+{
+	struct netmap_ring *tx, *rx;
+	struct nmt_port m, s;
+	uint32_t n, i, h, a, b, *orig, nbufs, got;
+	int good, flags_ok;
+
+	if (!is_err(nmt_port_open(&m, "pmr{1", &NMT_REQ_ALL), 0, "open pmr{1"))
+		return;
+	if (!is_err(nmt_port_open(&s, "pmr}1", &NMT_REQ_ALL), 0, "open pmr}1")) {
+		nmt_port_close(&m);
+		return;
+	}
+	tx = nmt_txring(&m, 0);
+	rx = nmt_rxring(&s, 0);
+	n = tx->num_slots;
+	nbufs = nmt_nbufs(&m);
+	orig = calloc(n, sizeof(*orig));
+	if (!orig)
+		exit(2);
+	for (good = 1, i = 0; i < n; i++) {
+		orig[i] = tx->slot[i].buf_idx;
+		good &= rx->slot[i].buf_idx == orig[i];
+	}
+	ok(good, "master TX and slave RX rings name the same buffer in each slot");
+	ok(ring_bufs_distinct(tx, nbufs), "the %u buffers of the pair are all "
+	   "different", n);
+
+	for (i = 0; i + 1 < n; i++)
+		nmt_put(tx, 60 + i % 100, 5000 + i);
+	is_err(nmt_txsync(m.fd), 0, "send %u frames", n - 1);
+	for (good = 1, i = 0; i < n; i++)
+		good &= tx->slot[i].buf_idx == orig[i] && tx->slot[i].flags == 0;
+	ok(good, "sending leaves every sender slot as it was (buffer, flags 0)");
+	got = nmt_rx_wait(s.fd, rx, n - 1, 1000);
+	is(got, n - 1, "the receiver has all %u", n - 1);
+	for (good = 1, i = 0; i < got; i++) {
+		struct netmap_slot *sl = &rx->slot[(rx->head + i) % n];
+
+		if (sl->buf_idx != orig[(rx->head + i) % n] || sl->flags != 0 ||
+		    sl->len != 60 + i % 100 ||
+		    nmt_check(NETMAP_BUF(rx, sl->buf_idx), sl->len, 5000 + i) != -1)
+			good = 0;
+	}
+	ok(good, "each frame arrives in the sender's buffer of its slot, flags 0, "
+	   "payload intact");
+
+	/* The receiver swaps the buffers of its first two slots. */
+	h = rx->head;
+	a = rx->slot[h].buf_idx;
+	b = rx->slot[nmt_next(rx, h)].buf_idx;
+	rx->slot[h].buf_idx = b;
+	rx->slot[h].flags = NS_BUF_CHANGED;
+	rx->slot[nmt_next(rx, h)].buf_idx = a;
+	rx->slot[nmt_next(rx, h)].flags = NS_BUF_CHANGED;
+	nmt_advance(rx, got);
+	is_err(nmt_rxsync(s.fd), 0, "return them, two with swapped buffers");
+	ok(rx->slot[h].flags == 0 && rx->slot[nmt_next(rx, h)].flags == 0,
+	   "the kernel cleared NS_BUF_CHANGED on the returned slots");
+	ok(nmt_tx_drain(m.fd, tx, 1000), "the sender gets its slots back");
+	is(tx->slot[h].buf_idx, b, "sender slot %u now holds the receiver's "
+	   "buffer %u", h, b);
+	is(tx->slot[nmt_next(tx, h)].buf_idx, a, "and the next one buffer %u", a);
+	for (flags_ok = 1, i = 0; i < n; i++) {
+		uint16_t want = i == h || i == nmt_next(tx, h) ? NS_BUF_CHANGED : 0;
+
+		flags_ok &= tx->slot[i].flags == want;
+	}
+	ok(flags_ok, "exactly those two sender slots carry NS_BUF_CHANGED");
+
+	/* The sender swaps the buffers of two free slots and sends them. */
+	h = tx->head;
+	a = tx->slot[h].buf_idx;
+	b = tx->slot[nmt_next(tx, h)].buf_idx;
+	tx->slot[h].buf_idx = b;
+	tx->slot[nmt_next(tx, h)].buf_idx = a;
+	nmt_put(tx, 200, 7000);
+	nmt_put(tx, 201, 7001);
+	tx->slot[h].flags = NS_BUF_CHANGED;
+	tx->slot[nmt_next(tx, h)].flags = NS_BUF_CHANGED;
+	is_err(nmt_txsync(m.fd), 0, "send two frames in swapped buffers");
+	ok(tx->slot[h].flags == 0 && tx->slot[nmt_next(tx, h)].flags == 0,
+	   "the kernel cleared NS_BUF_CHANGED on the sent slots");
+	got = nmt_rx_wait(s.fd, rx, 2, 1000);
+	if (is(got, 2, "both arrive")) {
+		struct netmap_slot *s0 = &rx->slot[rx->head];
+		struct netmap_slot *s1 = &rx->slot[nmt_next(rx, rx->head)];
+
+		ok(s0->buf_idx == b && s1->buf_idx == a &&
+		   s0->flags == NS_BUF_CHANGED && s1->flags == NS_BUF_CHANGED,
+		   "in the swapped buffers, with NS_BUF_CHANGED");
+		ok(nmt_check(NETMAP_BUF(rx, s0->buf_idx), 200, 7000) == -1 &&
+		   nmt_check(NETMAP_BUF(rx, s1->buf_idx), 201, 7001) == -1,
+		   "payloads intact");
+		nmt_advance(rx, 2);
+		nmt_rxsync(s.fd);
+	}
+	ok(nmt_tx_drain(m.fd, tx, 1000), "sender drained");
+	ok(ring_bufs_distinct(tx, nbufs), "the pair still holds %u different "
+	   "buffers", n);
+	free(orig);
+	nmt_port_close(&s);
+	nmt_port_close(&m);
+}
+
+/* Send n frames from p's TX ring j (not received: left in flight). */
+static void leave_in_flight(struct nmt_port *p, unsigned int j, unsigned int n)
+{
+	struct netmap_ring *tx = nmt_txring(p, j);
+
+	if (!tx)
+		return;
+	while (n--)
+		nmt_put(tx, 90, 3000 + n);
+	nmt_txsync(p->fd);
+}
+
+/* Drop what waits on p's RX ring j (frames sent before a reopen). */
+static void flush_rx(struct nmt_port *p, unsigned int j)
+{
+	struct netmap_ring *rx = nmt_rxring(p, j);
+
+	if (!rx)
+		return;
+	nmt_rxsync(p->fd);
+	rx->head = rx->cur = rx->tail;
+	nmt_rxsync(p->fd);
+}
+
+/*
+ * ABI.md §5.7: each pair's buffers come back to the region exactly once,
+ * whatever the order of opens and closes and whatever is in flight, also
+ * when an end binds one ring only and the other end keeps the rest alive.
+ */
+static void buffer_accounting(void)
+{
+	struct nmt_req two = { .mode = NR_REG_ALL_NIC, .tx_rings = 2,
+			       .rx_rings = 2 };
+	struct nmt_req one = { .mode = NR_REG_ONE_NIC, .ringid = 1,
+			       .tx_rings = 2, .rx_rings = 2 };
+	struct nmt_port keep, m, s;
+	uint32_t before, after;
+	unsigned int round, bad = 0;
+
+	/* A region that goes idle is rebuilt: keep region 1 in use. */
+	if (!is_err(nmt_port_open(&keep, "pkeep{1", &NMT_REQ_ALL), 0,
+		    "open pkeep{1 to keep region 1 in use"))
+		return;
+	before = nmt_free_bufs();
+	for (round = 0; round < 40; round++) {
+		const char *mn = round % 2 ? "pac{1" : "pac{2";
+		const char *sn = round % 2 ? "pac}1" : "pac}2";
+		unsigned int sr = round % 4 < 2 ? 0 : 1;	/* a ring s holds */
+
+		if (round % 4 < 2) {
+			if (nmt_port_open(&m, mn, &two) ||
+			    nmt_port_open(&s, sn, &NMT_REQ_ALL)) {
+				bad++;
+				break;
+			}
+		} else {
+			if (nmt_port_open(&s, sn, &one) ||
+			    nmt_port_open(&m, mn, &two)) {
+				bad++;
+				break;
+			}
+		}
+		leave_in_flight(&m, 0, 5);
+		leave_in_flight(&m, 1, 6);
+		leave_in_flight(&s, sr, 3);
+		switch (round % 3) {
+		case 0:		/* master goes, comes back, goes again */
+			nmt_port_close(&m);
+			if (nmt_port_open(&m, mn, &two))
+				bad++;
+			flush_rx(&m, sr);
+			if (!one_packet(&s, sr, &m, sr, 77 + round))
+				bad++;
+			leave_in_flight(&m, 1, 4);
+			nmt_port_close(&m);
+			nmt_port_close(&s);
+			break;
+		case 1:		/* slave goes, comes back, goes again */
+			nmt_port_close(&s);
+			if (nmt_port_open(&s, sn, &NMT_REQ_ALL))
+				bad++;
+			flush_rx(&s, 1);
+			if (!one_packet(&m, 1, &s, 1, 99 + round))
+				bad++;
+			leave_in_flight(&s, 0, 2);
+			nmt_port_close(&s);
+			nmt_port_close(&m);
+			break;
+		default:
+			nmt_port_close(&m);
+			nmt_port_close(&s);
+			break;
+		}
+	}
+	is(bad, 0, "40 rounds of opens, traffic and closes in varied orders");
+	after = nmt_free_bufs();
+	is(after, before, "the region has as many free buffers as before (%u)",
+	   before);
+	nmt_port_close(&keep);
+}
+
 static void many_pipes(void)
 {
 	struct nmt_req rq = { .mode = NR_REG_ALL_NIC, .tx_slots = 32,
@@ -633,6 +864,8 @@ int main(int argc, char **argv)
 	open_order();
 	close_first("pc{1", "pc}1");
 	close_first("pd}1", "pd{1");
+	mirrored_rings();
+	buffer_accounting();
 	many_pipes();
 	bulk(total);
 	return tap_end();
