@@ -22,6 +22,7 @@ static void nm_kring_init(struct nm_adapter *na, struct nm_kring *k,
 	else
 		k->sync = t == NR_TX ? na->ops->txsync : na->ops->rxsync;
 	k->num_slots = na->num_slots[t];
+	INIT_LIST_HEAD(&k->monitors);
 	mutex_init(&k->sync_lock);
 	init_waitqueue_head(&k->wq);
 }
@@ -249,8 +250,11 @@ void nm_rings_put(struct nm_adapter *na, enum nm_txrx t, u32 first, u32 last)
 	for (i = first; i < last; i++) {
 		struct nm_kring *k = &na->krings[t][i];
 
-		if (--k->users == 0)
+		if (--k->users == 0) {
+			if (unlikely(!list_empty(&k->monitors)))
+				nm_monitor_ring_off(k);
 			nm_ring_delete(k);
+		}
 	}
 }
 

@@ -9,12 +9,8 @@
 
 #include "nm_kern.h"
 
-struct nm_sel {
-	u32 first[NR_TXRX], last[NR_TXRX];
-};
-
 /* Rings selected by nr_mode/nr_ringid/nr_flags (ABI.md §7.1). */
-static int nm_select_rings(const struct nm_adapter *na,
+int nm_select_rings(const struct nm_adapter *na,
 			   const struct nmreq_register *reg, struct nm_sel *sel)
 {
 	bool has_host = na->num_host_rings[NR_TX] || na->num_host_rings[NR_RX];
@@ -252,6 +248,7 @@ static void nm_port_req_from_reg(struct nm_port_req *pr,
 	memset(pr, 0, sizeof(*pr));
 	pr->name = hdr->nr_name;
 	pr->mode = reg->nr_mode;
+	pr->ringid = reg->nr_ringid;
 	pr->flags = reg->nr_flags;
 	pr->mem_id = reg->nr_mem_id;
 	pr->slots[NR_TX] = reg->nr_tx_slots;
@@ -420,8 +417,12 @@ void nm_unbind_locked(struct nm_priv *priv)
 
 	nm_extra_bufs_free(na->mem, priv->nifp);
 	nm_mark_users(na, &sel, priv->exclusive, -1);
-	if (--na->active_fds == 0 && na->ops->reg)
-		na->ops->reg(na, false);
+	if (--na->active_fds == 0) {
+		/* Out of netmap mode: its monitors stop (ports/monitor.c). */
+		nm_monitor_port_off(na);
+		if (na->ops->reg)
+			na->ops->reg(na, false);
+	}
 	nm_rings_put(na, NR_TX, sel.first[NR_TX], sel.last[NR_TX]);
 	nm_rings_put(na, NR_RX, sel.first[NR_RX], sel.last[NR_RX]);
 	nm_mem_if_free(na->mem, priv->nifp);

@@ -90,6 +90,18 @@ struct nm_kring {
 	int fd_users;			/* fds only */
 	bool exclusive;			/* one fd holds it with NR_EXCLUSIVE */
 
+	/*
+	 * Copy monitors watching this ring (ports/monitor.c): struct
+	 * nm_mon_link entries. The list changes under nm_lock and sync_lock
+	 * both; the copies walk it under sync_lock. While it is not empty,
+	 * sync is the monitors' wrapper and mon_sync the port's own sync, so
+	 * an unwatched ring pays nothing. mon_seen: first slot not yet copied
+	 * (sync_lock).
+	 */
+	struct list_head monitors;
+	int (*mon_sync)(struct nm_kring *kring, int flags);
+	u32 mon_seen;
+
 	/* Port-kind private state. */
 	struct nm_kring *peer;		/* pipes: the mirrored ring of the other end */
 	u32 pipe_tail;			/* pipes, RX: the writer's hwcur (our new hwtail) */
@@ -161,6 +173,8 @@ struct nm_adapter {
 	/* Pipes hanging off this port (pipe.c), under nm_lock. */
 	struct list_head pipes;
 	int num_pipes;
+	/* Monitors opened on this port so far (their names' #n), nm_lock. */
+	u32 monitor_id;
 };
 
 /* Per-file state. */
@@ -241,6 +255,7 @@ void nm_adapter_stop(struct nm_adapter *na);
 struct nm_port_req {
 	const char *name;
 	u32 mode;			/* NR_REG_* */
+	u16 ringid;			/* NR_REG_ONE_NIC, NR_REG_ONE_SW */
 	u64 flags;			/* NR_* */
 	u16 mem_id;
 	u32 slots[NR_TXRX];
@@ -258,6 +273,26 @@ static inline int nm_pipe_get(const struct nm_port_req *req,
 			      struct nm_adapter **out)
 {
 	return -EOPNOTSUPP;
+}
+#endif
+#ifdef NM_WITH_MONITOR
+int nm_monitor_get(const struct nm_port_req *req, struct nm_adapter **out);
+void nm_monitor_ring_off(struct nm_kring *k);
+void nm_monitor_port_off(struct nm_adapter *na);
+#else
+static inline int nm_monitor_get(const struct nm_port_req *req,
+				 struct nm_adapter **out)
+{
+	nm_info_rl("%s: monitors are not supported\n", req->name);
+	return -EOPNOTSUPP;
+}
+
+static inline void nm_monitor_ring_off(struct nm_kring *k)
+{
+}
+
+static inline void nm_monitor_port_off(struct nm_adapter *na)
+{
 }
 #endif
 #ifdef NM_WITH_GENERIC
@@ -344,6 +379,12 @@ struct nm_opts {
 };
 
 /* bind.c */
+struct nm_sel {
+	u32 first[NR_TXRX], last[NR_TXRX];	/* rings [first, last) */
+};
+
+int nm_select_rings(const struct nm_adapter *na,
+		    const struct nmreq_register *reg, struct nm_sel *sel);
 int nm_bind(struct nm_priv *priv, struct nmreq_header *hdr,
 	    struct nmreq_register *reg, struct nm_opts *opts);
 void nm_unbind(struct nm_priv *priv);

@@ -55,10 +55,8 @@ int nm_port_get(const struct nm_port_req *req, struct nm_adapter **out)
 
 	if (req->mode == NR_REG_NULL)
 		return nm_null_get(req, out);
-	if (req->flags & (NR_MONITOR_TX | NR_MONITOR_RX | NR_ZCOPY_MON)) {
-		nm_info_rl("%s: monitors are not supported\n", req->name);
-		return -EOPNOTSUPP;
-	}
+	if (req->flags & (NR_MONITOR_TX | NR_MONITOR_RX | NR_ZCOPY_MON))
+		return nm_monitor_get(req, out);
 	if (strpbrk(req->name, "{}"))
 		return nm_pipe_get(req, out);
 	if (!strncmp(req->name, NM_BDG_NAME, 3))

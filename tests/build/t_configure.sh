@@ -171,6 +171,12 @@ result $? "an unknown feature is refused"
 conf --disable-vale --disable-pipe
 [ "$(val NM_VALE)" = n ] && [ "$(val NM_PIPE)" = n ] && [ "$(val NM_GENERIC)" = y ]
 result $? "--disable-FEATURE turns off exactly that feature"
+conf
+[ "$(val NM_MONITOR)" = y ] && grep -q '^  monitor *yes$' "$T/out"
+result $? "copy monitors are built by default"
+conf --disable-monitor
+[ "$(val NM_MONITOR)" = n ] && [ "$(val NM_PIPE)" = y ] && grep -q '^  monitor *no$' "$T/out"
+result $? "--disable-monitor leaves them out"
 
 # --- distclean: the tree as cloned again
 fresh_tree
