@@ -68,6 +68,7 @@ bench:
 	bench/native.sh
 	bench/vale.sh
 	bench/ab.sh
+	bench/apps.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/kernel clean
