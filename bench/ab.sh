@@ -63,8 +63,9 @@ build_base() {
 	msg "ab: building base netmap.ko at $rev"
 	rm -rf "$out" && mkdir -p "$out/tree"
 	# VERSION (MODULE_VERSION) where the revision has it
-	git -C "$NMT_REPO" archive "$rev" kernel include configure drivers \
-		$(git -C "$NMT_REPO" ls-tree --name-only "$rev" VERSION) | tar -x -C "$out/tree"
+	local paths=(kernel include configure drivers)
+	[[ -z $(git -C "$NMT_REPO" ls-tree --name-only "$rev" VERSION) ]] || paths+=(VERSION)
+	git -C "$NMT_REPO" archive "$rev" "${paths[@]}" | tar -x -C "$out/tree"
 	"$NMT_VM_DIR/build-module.sh" "$out/tree" "$NMT_KBUILD" "$out/mod" >&2 || die "base build failed"
 	cp "$out/mod/netmap.ko" "$out/netmap.ko"
 	echo "$rev" >"$out/rev"
@@ -153,7 +154,10 @@ main() {
 		chmod +x "$work/bin/netmap-$m.ko"
 		bins+=(--bin "$work/bin/netmap-$m.ko")
 	done
-	[[ -z $PERF_ROW ]] || export NMT_DYN_BINS="$(realpath /usr/bin/perf)"
+	if [[ -n $PERF_ROW ]]; then
+		NMT_DYN_BINS=$(realpath /usr/bin/perf)
+		export NMT_DYN_BINS
+	fi
 	payload="$work/payload.sh"
 	nmt_make_payload "$payload" "ROUNDS=$ROUNDS COUNT=$COUNT PERF=${PERF_ROW:+1} PERF_ROW=$PERF_ROW" \
 		"$NMT_VM_DIR/pktgen-pair.sh" "$NMT_REPO/bench/guest-ab.sh"

@@ -39,7 +39,11 @@ ab_run() {
 	vale4) rxp=valeB:r txp='valeB:s0 valeB:s1 valeB:s2 valeB:s3' ;;
 	gen) rxp=netmap:vb txp=netmap:va ;;
 	spipe | svale)	# the module alone (bench/sync-rate.c)
-		[ $kind = spipe ] && set -- 'netmap:pipe}1' 'netmap:pipe{1' || set -- valeS:s valeS:r
+		if [ "$kind" = spipe ]; then
+			set -- 'netmap:pipe}1' 'netmap:pipe{1'
+		else
+			set -- valeS:s valeS:r
+		fi
 		c0=$(busy)
 		timeout -s INT -k 5 "$PAIR_TIMEOUT" sync-rate "$1" "$2" "$n" "$batch" "$size" \
 			>/tmp/ab-rx.out 2>&1
