@@ -120,9 +120,17 @@ dmin=$(delay_field delay 1) dmed=$(delay_field delay 4) bmed=$(delay_field base 
 # Never less than 5080 us (but the clock's rounding); the median less the
 # path's median within 10% of 5000 us.  Medians, not means: on a busy host
 # the guest stalls now and then for tens of ms, which says nothing of tlem.
+# On the debug kernel (kmemleak, KASAN) the path and timer medians measured
+# apart do not add up to what a delayed frame meets: there only "never
+# early" is asserted and the median is reported.
 emu=$((dmed - bmed - ${over:-0}))
-[ "$dmin" -ge 5075 ] && [ $emu -ge 4500 ] && [ $emu -le 5500 ]
-result $? "delay: one-way delay min ${dmin}us, median ${dmed}us less the path's ${bmed}us and the timer's ${over}us: ${emu}us, within 10% of 5 ms"
+if [ -e /sys/kernel/debug/kmemleak ]; then
+	[ "$dmin" -ge 5075 ]
+	result $? "delay (debug kernel): one-way delay min ${dmin}us >= 5 ms (median ${dmed}us less the path's ${bmed}us and the timer's ${over}us: ${emu}us, not checked)"
+else
+	[ "$dmin" -ge 5075 ] && [ $emu -ge 4500 ] && [ $emu -le 5500 ]
+	result $? "delay: one-way delay min ${dmin}us, median ${dmed}us less the path's ${bmed}us and the timer's ${over}us: ${emu}us, within 10% of 5 ms"
+fi
 
 # 4. Rate: 1000-byte frames offered at 16 Mbit/s to a 10 Mbit/s link with a
 # queue that holds them all
