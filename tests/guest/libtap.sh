@@ -76,3 +76,13 @@ wait_open() {
 	done
 	sleep 1
 }
+
+# wait_for FILE REGEX: until FILE matches (at most 30 s); status as grep
+wait_for() {
+	wf_i=0
+	while [ $wf_i -lt 300 ] && ! grep -qE -- "$2" "$1" 2>/dev/null; do
+		sleep 0.1
+		wf_i=$((wf_i + 1))
+	done
+	grep -qE -- "$2" "$1" 2>/dev/null
+}

@@ -19,16 +19,6 @@ FWD="-s 10.0.0.1:1000-10.0.0.1:1009 -d 10.1.0.1:2000-10.1.0.100:2000"
 REV="-s 10.1.0.1:2000-10.1.0.100:2000 -d 10.0.0.1:1000-10.0.0.1:1009"
 IDLE_MS=5000
 
-# wait_for FILE REGEX: until FILE matches (at most 30 s); status as grep
-wait_for() {
-	wf_i=0
-	while [ $wf_i -lt 300 ] && ! grep -qE -- "$2" "$1" 2>/dev/null; do
-		sleep 0.1
-		wf_i=$((wf_i + 1))
-	done
-	grep -qE -- "$2" "$1" 2>/dev/null
-}
-
 # lb_start NAME IN ARGS...: lb reading netmap:IN}0; output in $T/NAME.lb.*
 lb_start() {
 	ls_name=$1 ls_in=$2

@@ -24,16 +24,6 @@ H=$(dirname "$0")/t_nmreplay_rx
 
 BYTES=$(awk 'BEGIN { for (i = 0; i < 10000; i++) s += 60 + (i % 64) * 16; print s }')
 
-# wait_for FILE REGEX: until FILE matches (at most 30 s); status as grep
-wait_for() {
-	wf_i=0
-	while [ $wf_i -lt 300 ] && ! grep -qE -- "$2" "$1" 2>/dev/null; do
-		sleep 0.1
-		wf_i=$((wf_i + 1))
-	done
-	grep -qE -- "$2" "$1" 2>/dev/null
-}
-
 # replay NAME ARGS...: receiver on nrp}0, nmreplay ARGS into nrp{0
 replay() {
 	rp_name=$1

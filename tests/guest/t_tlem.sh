@@ -21,16 +21,6 @@ B='netmap:tlb{0'
 FWD_TX='netmap:tla{0'
 FWD_RX='netmap:tlb}0'
 
-# wait_for FILE REGEX: until FILE matches (at most 30 s); status as grep
-wait_for() {
-	wf_i=0
-	while [ $wf_i -lt 300 ] && ! grep -qE -- "$2" "$1" 2>/dev/null; do
-		sleep 0.1
-		wf_i=$((wf_i + 1))
-	done
-	grep -qE -- "$2" "$1" 2>/dev/null
-}
-
 # tl_start NAME ARGS...: tlem between A and B; output in $T/NAME.tl.*
 tl_start() {
 	ts_name=$1
